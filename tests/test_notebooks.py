@@ -1,0 +1,92 @@
+"""Conventions every committed notebook follows (nbval executes them separately)."""
+
+import importlib.util
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+spec = importlib.util.spec_from_file_location("sync_notebooks", ROOT / "tools" / "sync_notebooks.py")
+sync_notebooks = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(sync_notebooks)
+
+
+def toc_files():
+    """Every file named in _toc.yml."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("file", "root"):
+                    found.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+    return found
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "book/ must hold the chapters as .ipynb files"
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.name)
+def notebook(request):
+    return nbformat.read(request.param, as_version=4)
+
+
+def test_notebook_is_stored_without_outputs(notebook):
+    dirty = [i for i, c in enumerate(notebook.cells)
+             if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    assert not dirty, f"cells {dirty} have outputs or execution counts; clear them before committing"
+
+
+def test_first_cell_installs_ganbook_in_colab_only_from_the_configured_repository(notebook):
+    first = notebook.cells[0]
+    assert first.cell_type == "code"
+    assert first.source == sync_notebooks.install_cell_source(), (
+        "the Colab install cell is out of sync with _config.yml: run `make sync-notebooks`"
+    )
+    assert 'if "google.colab" in sys.modules:' in first.source
+
+
+def test_second_code_cell_is_the_tagged_parameters_cell(notebook):
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert "parameters" in code[1].metadata.get("tags", []), "the cell after the install cell holds the parameters"
+    assert all("parameters" not in c.metadata.get("tags", []) for c in code[2:]), "one parameters cell only"
+    assert re.search(r"^SEED\s*=", code[1].source, re.M), "the parameters cell sets SEED"
+
+
+def test_seeds_are_set_once_with_keras(notebook):
+    sources = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert sources.count("keras.utils.set_random_seed(SEED)") == 1
+    assert "np.random.seed(" not in sources and "tf.random.set_seed(" not in sources
+
+
+def test_chapter_has_learning_goals_summary_and_exercises(notebook):
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    for heading in ("Learning goals", "## Summary", "## Exercises"):
+        assert heading in markdown
+
+
+def test_every_notebook_is_in_the_table_of_contents():
+    listed = set(toc_files())
+    missing = [p.name for p in NOTEBOOKS if f"book/{p.stem}" not in listed]
+    assert not missing, f"add {missing} to _toc.yml"
+    for entry in listed:
+        assert any((ROOT / f"{entry}{ext}").is_file() for ext in (".md", ".ipynb")), entry
+
+
+def test_launch_configuration_is_complete():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["repository"]["url"].startswith("https://")
+    assert config["repository"]["branch"]
+    assert config["launch_buttons"]["colab_url"] and config["launch_buttons"]["binderhub_url"]
+    assert config["execute"]["timeout"] > 0

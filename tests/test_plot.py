@@ -1,0 +1,87 @@
+"""Tests of ganbook.plot: grids and loss curves, and their input checks."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from ganbook import plot
+
+
+def shown_image(fig):
+    return fig.axes[0].images[0].get_array()
+
+
+@pytest.mark.parametrize("shape", [(6, 28, 28), (6, 28, 28, 1), (6, 8, 8, 3)])
+def test_grid_accepts_grey_and_rgb_batches(shape):
+    fig = plot.image_grid(np.random.default_rng(0).random(shape), ncols=3, title="t")
+    assert isinstance(fig, Figure)
+    h, w = shape[1:3]
+    expected = (2 * (h + 1) - 1, 3 * (w + 1) - 1)
+    assert shown_image(fig).shape[:2] == expected
+    assert fig.axes[0].get_title() == "t"
+    assert not plt.get_fignums(), "the figure must be closed in pyplot so it shows only once"
+
+
+def test_signed_unit_and_uint8_batches_show_the_same_picture():
+    unit = np.random.default_rng(1).random((4, 5, 5, 1)).astype(np.float32)
+    from_unit = plot.tile_images(unit)
+    np.testing.assert_allclose(plot.tile_images(unit * 2 - 1), from_unit, atol=1e-6)
+    np.testing.assert_allclose(plot.tile_images(np.rint(unit * 255).astype(np.uint8)), from_unit, atol=1 / 255)
+
+
+def test_tiles_are_placed_row_by_row_with_white_padding():
+    images = np.stack([np.full((2, 2), v) for v in (0.0, 0.25, 0.5)])
+    canvas = plot.tile_images(images, ncols=2)[..., 0]
+    assert canvas.shape == (5, 5)
+    assert canvas[0, 0] == 0.0 and canvas[0, 3] == 0.25 and canvas[3, 0] == 0.5
+    assert canvas[2, 2] == 1.0 and canvas[3, 3] == 1.0  # padding and the empty slot
+
+
+def test_row_labels_label_each_row():
+    fig = plot.image_grid(np.zeros((4, 3, 3)), ncols=2, row_labels=["a", "b"])
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["a", "b"]
+    with pytest.raises(ValueError, match="row_labels has 3 entries for 2 rows"):
+        plot.image_grid(np.zeros((4, 3, 3)), ncols=2, row_labels=["a", "b", "c"])
+
+
+@pytest.mark.parametrize(
+    "images, error, message",
+    [(np.zeros((28, 28)), ValueError, "shape"),
+     (np.zeros((2, 28, 28, 2)), ValueError, r"got shape \(2, 28, 28, 2\)"),
+     (np.zeros((0, 28, 28)), ValueError, "non-empty"),
+     (np.full((2, 4, 4), 3.0), ValueError, r"expected images in \[-1, 1\] or \[0, 1\]"),
+     (np.full((2, 4, 4), np.nan), ValueError, "NaN"),
+     (np.zeros((2, 4, 4), dtype=np.int64), TypeError, "uint8 or float")],
+)
+def test_grid_rejects_bad_batches(images, error, message):
+    with pytest.raises(error, match=message):
+        plot.image_grid(images)
+
+
+def test_loss_curves_plot_every_series_of_a_history():
+    history = {"d_loss": [1.0, 0.8, 0.7], "g_loss": [2.0, 1.5, 1.2]}
+    fig = plot.loss_curves(history, title="losses")
+    lines = fig.axes[0].get_lines()
+    assert [line.get_label() for line in lines] == ["d_loss", "g_loss"]
+    np.testing.assert_array_equal(lines[1].get_ydata(), [2.0, 1.5, 1.2])
+    np.testing.assert_array_equal(lines[1].get_xdata(), [1, 2, 3])
+    assert len(plot.loss_curves(history, keys=["g_loss"]).axes[0].get_lines()) == 1
+
+
+def test_loss_curves_accept_a_keras_history_object():
+    class History:  # the one attribute of keras.callbacks.History that is used
+        history = {"loss": [3.0, 2.0]}
+
+    assert plot.loss_curves(History()).axes[0].get_lines()[0].get_label() == "loss"
+
+
+def test_loss_curves_reject_bad_histories():
+    with pytest.raises(TypeError, match="dict of lists"):
+        plot.loss_curves([1, 2, 3])
+    with pytest.raises(ValueError, match="not found"):
+        plot.loss_curves({"loss": [1.0]}, keys=["d_loss"])
+    with pytest.raises(ValueError, match="empty"):
+        plot.loss_curves({"loss": []})
+    with pytest.raises(ValueError, match="nothing to plot"):
+        plot.loss_curves({})
