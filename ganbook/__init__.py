@@ -1,14 +1,34 @@
 """Helpers shared by the chapters of the GAN Book.
 
 Each module has one concern: ``budget`` (run profiles), ``data`` (datasets and
-pipelines) and ``plot`` (figures).  Importing the package quietens TensorFlow's
-C++ start-up log so that notebook output stays readable; set
-``TF_CPP_MIN_LOG_LEVEL`` yourself to override that.
+pipelines) and ``plot`` (figures).  Import ``ganbook`` before TensorFlow: it
+imports TensorFlow without its C++ start-up log, so notebook output stays readable.
 """
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow with its C++ start-up log discarded.
+
+    TF 2.21 prints an informational oneDNN line through absl before it reads
+    ``TF_CPP_MIN_LOG_LEVEL``, so the variable alone cannot silence it; the line goes
+    straight to file descriptor 2, which Jupyter shows as cell output.  Import errors
+    still raise as usual.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    saved_stderr = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
+        os.close(devnull)
+
+
+_import_tensorflow_quietly()
 
 from ganbook.budget import PROFILES, active_profile, budget  # noqa: E402
 

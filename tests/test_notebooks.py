@@ -90,3 +90,13 @@ def test_launch_configuration_is_complete():
     assert config["repository"]["branch"]
     assert config["launch_buttons"]["colab_url"] and config["launch_buttons"]["binderhub_url"]
     assert config["execute"]["timeout"] > 0
+
+
+def test_code_fits_the_page_width(notebook):
+    """The rendered book shows about 80 columns of code before it scrolls sideways.
+
+    The generated install cell is exempt: its one long line is the repository URL.
+    """
+    long_lines = [line for c in notebook.cells[1:] if c.cell_type == "code"
+                  for line in c.source.splitlines() if len(line) > 80]
+    assert not long_lines, f"lines over 80 characters: {long_lines}"
