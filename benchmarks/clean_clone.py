@@ -1,0 +1,49 @@
+"""Time `make test` from a fresh clone (set-up included) and write results/clean_clone.json.
+
+This is what CI does: clone the committed main, then run the README's test command.
+Usage: python benchmarks/clean_clone.py  (from the repository root; takes a few minutes)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "clean_clone.json"
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Run ``command`` in ``cwd``; return (seconds, exit code)."""
+    start = time.perf_counter()
+    code = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    return time.perf_counter() - start, code
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        steps, codes = {}, []
+        for label, command in [("create .venv and install the pinned packages", ["make", "setup"]),
+                               ("prepare the data", ["make", "data"]),
+                               ("pytest: unit tests, nbval (smoke), book build (smoke)", ["make", "test"])]:
+            seconds, code = timed(command, clone)
+            steps[label] = round(seconds, 1)
+            codes.append(code)
+    steps["total"] = round(sum(steps.values()), 1)
+    RESULTS.write_text(json.dumps({
+        "command": "make test", "steps": steps, "cores": os.cpu_count(),
+        "outcome": "passed" if not any(codes) else f"FAILED (exit codes {codes})",
+        "measured_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }, indent=2) + "\n")
+    print(RESULTS.read_text())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Time every chapter in each profile and write benchmarks/results/profile_times.json.
+
+Each notebook is executed from top to bottom in a fresh kernel, exactly as the book
+build and nbval run it, with GANBOOK_PROFILE set.  Run it through `make benchmarks`
+(which prepares the data and sets GANBOOK_DATA_DIR) on the machine whose numbers you
+want; the README quotes the JSON via tools/update_readme.py.
+Usage: python benchmarks/profile_times.py [--profiles full smoke] [notebook ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "profile_times.json"
+
+
+def run_notebook(path: Path, profile: str, timeout: int = 1800) -> float:
+    """Execute notebook ``path`` in ``profile``; return the wall-clock seconds it took."""
+    nb = nbformat.read(path, as_version=4)
+    previous = os.environ.get("GANBOOK_PROFILE")
+    os.environ["GANBOOK_PROFILE"] = profile  # the kernel inherits this environment
+    try:
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        return time.perf_counter() - start
+    finally:
+        if previous is None:
+            os.environ.pop("GANBOOK_PROFILE", None)
+        else:
+            os.environ["GANBOOK_PROFILE"] = previous
+
+
+def cpu_name() -> str:
+    """The CPU model as the kernel reports it (Linux), else the platform's processor string."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--profiles", nargs="+", default=["full", "smoke"], choices=["full", "smoke"])
+    args = parser.parse_args()
+    notebooks = args.notebooks or sorted((ROOT / "book").glob("*.ipynb"))
+    results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {"chapters": {}}
+    for path in notebooks:
+        entry = results["chapters"].setdefault(path.stem, {})
+        for profile in args.profiles:
+            seconds = run_notebook(path.resolve(), profile)
+            entry[f"{profile}_seconds"] = round(seconds, 1)
+            print(f"{path.stem:24s} {profile:5s} {seconds:7.1f} s", flush=True)
+    import ganbook  # noqa: F401  (imports TensorFlow quietly)
+    import keras
+    import tensorflow as tf
+    from ganbook.data import load_dataset
+
+    results["machine"] = {
+        "cpu": cpu_name(), "cores": os.cpu_count(), "python": platform.python_version(),
+        "tensorflow": tf.__version__, "keras": keras.__version__,
+        "data": {name: load_dataset(name).provenance["source"] for name in ("mnist", "fashion_mnist")},
+    }
+    results["measured_at"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

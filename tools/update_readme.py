@@ -1,0 +1,95 @@
+"""Regenerate the README's measured tables from the JSON under benchmarks/results/.
+
+Each table sits between `<!-- BEGIN generated:NAME -->` and `<!-- END generated:NAME -->`
+markers; nothing between them is typed by hand.  `--check` exits 1 if the README is stale.
+Usage: python tools/update_readme.py [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def _load(name: str) -> dict:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "not measured"
+    return f"{value:.0f} s" if value < 120 else f"{value / 60:.1f} min"
+
+
+def profile_times_table() -> str:
+    """Markdown table of chapter run times per profile, from profile_times.json."""
+    results = _load("profile_times")
+    if not results:
+        return "_No measurements yet: run `make benchmarks`._"
+    machine = results["machine"]
+    lines = ["| chapter | `full` | `smoke` |", "|---|---|---|"]
+    for chapter, times in sorted(results["chapters"].items()):
+        lines.append(f"| {chapter} | {_seconds(times.get('full_seconds'))} "
+                     f"| {_seconds(times.get('smoke_seconds'))} |")
+    lines += ["", f"Measured {results['measured_at']} by `benchmarks/profile_times.py` on "
+              f"{machine['cores']} cores ({machine['cpu']}), Python {machine['python']}, "
+              f"TensorFlow {machine['tensorflow']}, Keras {machine['keras']}; each chapter in a "
+              "fresh kernel, start-up included. Data: "
+              + "; ".join(f"{name}: {source}" for name, source in sorted(machine["data"].items()))
+              + "."]
+    return "\n".join(lines)
+
+
+def clean_clone_table() -> str:
+    """Markdown table of the clean-clone `make test` timing, from clean_clone.json."""
+    results = _load("clean_clone")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/clean_clone.py`._"
+    return "\n".join([
+        "| step | time |", "|---|---|",
+        *(f"| {step} | {_seconds(seconds)} |" for step, seconds in results["steps"].items()),
+        "", f"Measured {results['measured_at']} by `benchmarks/clean_clone.py` on "
+            f"{results['cores']} cores: `{results['command']}` in a fresh clone "
+            f"({results['outcome']}).",
+    ])
+
+
+SECTIONS = {"profile-times": profile_times_table, "clean-clone": clean_clone_table}
+
+
+def render(text: str) -> str:
+    """``text`` with every generated section replaced by its freshly rendered table."""
+    for name, make_table in SECTIONS.items():
+        pattern = re.compile(
+            rf"(<!-- BEGIN generated:{name} -->\n).*?(<!-- END generated:{name} -->)", re.S)
+        if not pattern.search(text):
+            raise ValueError(f"README.md has no generated:{name} markers")
+        text = pattern.sub(lambda m: m.group(1) + make_table() + "\n" + m.group(2), text)
+    return text
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    current = README.read_text()
+    fresh = render(current)
+    if args.check:
+        if fresh != current:
+            print("README.md is stale: run `make readme`")
+            return 1
+        return 0
+    README.write_text(fresh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
