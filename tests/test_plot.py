@@ -85,3 +85,20 @@ def test_loss_curves_reject_bad_histories():
         plot.loss_curves({"loss": []})
     with pytest.raises(ValueError, match="nothing to plot"):
         plot.loss_curves({})
+
+
+def test_animate_renders_every_frame_as_inline_html():
+    fig, ax = plt.subplots()
+    (line,) = ax.plot([], [])
+    drawn = []
+
+    def draw(i):
+        drawn.append(i)
+        line.set_data([0, 1], [0, i])
+
+    html = plot.animate(fig, draw, n_frames=4).data
+    assert "<script" in html and html.count("data:image/png;base64") >= 4
+    assert set(drawn) >= {0, 1, 2, 3}
+    assert not plt.get_fignums()
+    with pytest.raises(ValueError, match="positive integer"):
+        plot.animate(plt.figure(), draw, n_frames=0)
