@@ -138,3 +138,23 @@ def animate(fig: Figure, draw_frame: Callable[[int], Any], n_frames: int,
     html = animation.to_jshtml(default_mode="once")
     plt.close(fig)
     return HTML(html)
+
+
+def table(rows: Sequence[Sequence[Any]], headers: Sequence[str], digits: int = 4):
+    """A Markdown table of ``rows`` under ``headers`` that renders in Jupyter, Colab and the book.
+
+    Floats are shown with ``digits`` significant digits; other values with ``str``.
+    """
+    from IPython.display import Markdown
+
+    if any(len(row) != len(headers) for row in rows):
+        raise ValueError(f"every row needs {len(headers)} cells, one per header")
+
+    def cell(value: Any) -> str:
+        if isinstance(value, (float, np.floating)):
+            return f"{value:.{digits}g}"
+        return str(value).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(map(cell, headers)) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
+    return Markdown("\n".join(lines))

@@ -208,6 +208,22 @@ def optimal_discriminator(p_data, p_g) -> np.ndarray:
     return np.where(total > 0, p_data / safe_total, 0.5)
 
 
+def _expected_log(p: np.ndarray, log_values: np.ndarray, x: np.ndarray) -> float:
+    """∫ p log(.) dx, where ``log_values`` may be -inf in floating point.
+
+    D* rounds to exactly 0 or 1 where one density is ~1e-16 of the other; there the
+    true integrand p·log(.) is vanishingly small, so points holding less than 1e-12
+    of p's mass in total are neglected.  More mass on a -inf log gives -inf.
+    """
+    finite = np.isfinite(log_values)
+    if integrate.trapezoid(np.where(finite, 0.0, p), x) > 1e-12:
+        return -math.inf
+    terms = np.zeros_like(p)
+    counted = finite & (p > 0)
+    terms[counted] = p[counted] * log_values[counted]
+    return float(integrate.trapezoid(terms, x))
+
+
 def gan_value(p_data, p_g, d, x) -> float:
     """V(D, G) = E_{p_data}[log D(x)] + E_{p_g}[log(1 - D(x))], integrated on grid ``x``.
 
@@ -218,6 +234,5 @@ def gan_value(p_data, p_g, d, x) -> float:
     if d.shape != x.shape or np.any((d < 0) | (d > 1)):
         raise ValueError("d must hold probabilities in [0, 1] on the grid")
     with np.errstate(divide="ignore"):
-        real_term = np.where(p_data > 0, p_data * np.log(d), 0.0)
-        fake_term = np.where(p_g > 0, p_g * np.log1p(-d), 0.0)
-    return float(integrate.trapezoid(real_term + fake_term, x))
+        log_d, log_one_minus_d = np.log(d), np.log1p(-d)
+    return _expected_log(p_data, log_d, x) + _expected_log(p_g, log_one_minus_d, x)

@@ -102,3 +102,11 @@ def test_animate_renders_every_frame_as_inline_html():
     assert not plt.get_fignums()
     with pytest.raises(ValueError, match="positive integer"):
         plot.animate(plt.figure(), draw, n_frames=0)
+
+
+def test_table_renders_markdown_with_significant_digits():
+    md = plot.table([["a|b", 3.14159265, 2], ["c", 1e-7, 10]], ["name", "value", "n"], digits=3).data
+    assert md.splitlines() == ["| name | value | n |", "|---|---|---|",
+                               "| a\\|b | 3.14 | 2 |", "| c | 1e-07 | 10 |"]
+    with pytest.raises(ValueError, match="3 cells"):
+        plot.table([[1, 2]], ["a", "b", "c"])

@@ -119,3 +119,13 @@ def test_bad_arguments_raise_clear_errors():
         toy.gan_value(np.ones(3), np.ones(3), np.full(3, 1.5), np.linspace(0, 1, 3))
     with pytest.raises(ValueError, match=r"shape \(\.\.\., 2\)"):
         toy.Ring().density(np.zeros((4, 3)))
+
+
+def test_gan_value_survives_d_star_rounding_to_one_but_not_a_wrong_d():
+    p_data, p_g = toy.Gaussian(2, 0.5).density(GRID), toy.Gaussian(10, 0.5).density(GRID)
+    d_star = toy.optimal_discriminator(p_data, p_g)
+    assert np.any((d_star == 1.0) & (p_g > 0))  # the floating-point case being tested
+    value = toy.gan_value(p_data, p_g, d_star, GRID)
+    assert value == pytest.approx(-math.log(4) + 2 * toy.js_divergence(p_data, p_g, GRID), abs=1e-9)
+    # a discriminator that says "certainly real" where p_g has real mass is punished
+    assert toy.gan_value(p_data, p_g, np.ones_like(GRID), GRID) == -math.inf
