@@ -27,3 +27,6 @@ def test_book_builds_without_warnings_in_the_smoke_profile():
     chapter = (html / "book" / "getting_started.html").read_text()
     assert chapter.count("<img") >= 3, "the chapter shows the MNIST and Fashion-MNIST grids"
     assert "Traceback" not in chapter
+    # ganbook.plot.table's Markdown output must render as an HTML table
+    concepts = (html / "book" / "concepts.html").read_text()
+    assert concepts.count("<table") >= 4
