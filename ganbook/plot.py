@@ -16,34 +16,12 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
 
-
-def _as_unit_images(images: Any) -> np.ndarray:
-    """Validate a batch of images and return float images in [0, 1] of shape (N, H, W, C)."""
-    images = np.asarray(images)
-    if images.ndim == 3:
-        images = images[..., np.newaxis]
-    if images.ndim != 4 or images.shape[-1] not in (1, 3) or 0 in images.shape:
-        raise ValueError(
-            "expected a non-empty batch of images of shape (N, H, W), (N, H, W, 1) or (N, H, W, 3),"
-            f" got shape {images.shape}"
-        )
-    if images.dtype == np.uint8:
-        return images.astype(np.float32) / 255.0
-    if not np.issubdtype(images.dtype, np.floating):
-        raise TypeError(f"expected uint8 or float images, got dtype {images.dtype}")
-    if not np.isfinite(images).all():
-        raise ValueError("images contain NaN or infinite values")
-    lo, hi = float(images.min()), float(images.max())
-    if lo < -1 - 1e-3 or hi > 1 + 1e-3:
-        raise ValueError(f"expected images in [-1, 1] or [0, 1], got values in [{lo:.3g}, {hi:.3g}]")
-    if lo < 0:  # a tanh generator's range
-        images = (images + 1.0) / 2.0
-    return np.clip(images.astype(np.float32), 0.0, 1.0)
+from ganbook.data import as_unit_images
 
 
 def tile_images(images: Any, ncols: int | None = None, pad: int = 1) -> np.ndarray:
     """Arrange a batch into one array of shape (rows*(H+pad)-pad, cols*(W+pad)-pad, C) in [0, 1]."""
-    images = _as_unit_images(images)
+    images = as_unit_images(images)
     n, h, w, c = images.shape
     ncols = ncols or math.ceil(math.sqrt(n))
     if not isinstance(ncols, int) or ncols <= 0:
@@ -128,16 +106,18 @@ def animate(fig: Figure, draw_frame: Callable[[int], Any], n_frames: int,
     """Turn ``draw_frame(i)`` for ``i`` in ``range(n_frames)`` into an inline animation.
 
     The result is HTML with JavaScript controls: it plays in Jupyter, in Colab and in
-    the rendered book, with no video encoder needed.  ``fig`` is closed afterwards.
+    the rendered book, with no video encoder needed.  ``fig`` is closed afterwards,
+    also when this raises.
     """
     from IPython.display import HTML
 
-    if not isinstance(n_frames, int) or n_frames <= 0:
-        raise ValueError(f"n_frames must be a positive integer, got {n_frames!r}")
-    animation = FuncAnimation(fig, draw_frame, frames=n_frames, interval=interval_ms)
-    html = animation.to_jshtml(default_mode="once")
-    plt.close(fig)
-    return HTML(html)
+    try:
+        if not isinstance(n_frames, int) or n_frames <= 0:
+            raise ValueError(f"n_frames must be a positive integer, got {n_frames!r}")
+        animation = FuncAnimation(fig, draw_frame, frames=n_frames, interval=interval_ms)
+        return HTML(animation.to_jshtml(default_mode="once"))
+    finally:
+        plt.close(fig)  # also on error: the figure must never be shown a second time
 
 
 def table(rows: Sequence[Sequence[Any]], headers: Sequence[str], digits: int = 4):
@@ -158,3 +138,37 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str], digits: int = 4
     lines = ["| " + " | ".join(map(cell, headers)) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
     return Markdown("\n".join(lines))
+
+
+def animate_grids(frames: Sequence[Any], titles: Sequence[str] | None = None,
+                  ncols: int | None = None, scale: float = 0.5, interval_ms: int = 250):
+    """An inline animation with one image grid per frame (e.g. ``Snapshots.frames``).
+
+    Each frame is a batch of images as ``image_grid`` accepts them; ``titles`` labels
+    the frames (e.g. the training step).  Plays in Jupyter, Colab and the book.
+    """
+    if len(frames) == 0:
+        raise ValueError("frames is empty: nothing to animate")
+    if titles is not None and len(titles) != len(frames):
+        raise ValueError(f"{len(titles)} titles for {len(frames)} frames")
+    canvases = [tile_images(frame, ncols) for frame in frames]
+    if any(c.shape != canvases[0].shape for c in canvases):
+        raise ValueError("every frame must hold the same number of images of the same shape")
+    grey = canvases[0].shape[-1] == 1
+    n = len(np.asarray(frames[0]))
+    cols = ncols or math.ceil(math.sqrt(n))
+    rows = math.ceil(n / cols)
+    fig, ax = plt.subplots(figsize=(max(2.5, cols * scale), max(2.5, rows * scale + 0.4)))
+    shown = ax.imshow(canvases[0][..., 0] if grey else canvases[0], cmap="gray" if grey else None,
+                      vmin=0.0, vmax=1.0, interpolation="nearest")
+    ax.axis("off")
+
+    def draw(i):
+        shown.set_data(canvases[i][..., 0] if grey else canvases[i])
+        if titles is not None:
+            ax.set_title(titles[i])
+        return (shown,)
+
+    draw(0)
+    fig.tight_layout()
+    return animate(fig, draw, len(frames), interval_ms)

@@ -236,3 +236,54 @@ def gan_value(p_data, p_g, d, x) -> float:
     with np.errstate(divide="ignore"):
         log_d, log_one_minus_d = np.log(d), np.log1p(-d)
     return _expected_log(p_data, log_d, x) + _expected_log(p_g, log_one_minus_d, x)
+
+
+# --------------------------------------------------------------------------- 2-D mode metrics
+
+
+def mode_metrics(samples, dist: _ModesIn2D, n_std: float = 3.0) -> dict:
+    """How well ``samples`` (shape (N, 2)) cover the modes of ``dist`` (a ``Ring`` or ``Grid``).
+
+    The metrics of the VEEGAN and PacGAN papers: a sample is *high quality* if it lies
+    within ``n_std`` standard deviations of its nearest mode; a mode is *covered* if it
+    is the nearest mode of at least one high-quality sample.  Returns
+    ``{"modes_covered", "n_modes", "high_quality"}`` (the last a fraction in [0, 1]).
+    Samples of ``dist`` itself are high quality with probability 1 - exp(-n_std²/2).
+    """
+    if not isinstance(dist, _ModesIn2D):
+        raise TypeError(f"dist must be a 2-D mode distribution (Ring or Grid), got {type(dist).__name__}")
+    samples = np.asarray(samples, dtype=np.float64)
+    if samples.ndim != 2 or samples.shape[1] != 2 or len(samples) == 0:
+        raise ValueError(f"expected a non-empty batch of 2-D points of shape (N, 2), got {samples.shape}")
+    if not np.isfinite(samples).all():
+        raise ValueError("samples contain NaN or infinite values")
+    _check_positive("n_std", n_std)
+    distances = np.linalg.norm(samples[:, None, :] - dist.modes[None, :, :], axis=-1)
+    nearest = distances.argmin(axis=1)
+    good = distances[np.arange(len(samples)), nearest] < n_std * dist.std
+    return {
+        "modes_covered": int(len(np.unique(nearest[good]))),
+        "n_modes": int(len(dist.modes)),
+        "high_quality": float(good.mean()),
+    }
+
+
+def summarize_mode_metrics(runs, keys=("loss", "toy")) -> list[dict]:
+    """Mean and standard deviation of ``modes_covered`` and ``high_quality`` over seeds.
+
+    ``runs`` is a list of dicts holding the ``keys`` and the two metrics; one summary
+    row is returned per distinct combination of ``keys``, in order of first appearance.
+    """
+    groups: dict[tuple, list] = {}
+    for run in runs:
+        groups.setdefault(tuple(run[k] for k in keys), []).append(run)
+    rows = []
+    for group_key, members in groups.items():
+        modes = np.array([m["modes_covered"] for m in members], dtype=np.float64)
+        quality = np.array([m["high_quality"] for m in members], dtype=np.float64)
+        rows.append({**dict(zip(keys, group_key)), "runs": len(members),
+                     "n_modes": members[0]["n_modes"],
+                     "modes_mean": float(modes.mean()), "modes_sd": float(modes.std()),
+                     "high_quality_mean": float(quality.mean()),
+                     "high_quality_sd": float(quality.std())})
+    return rows

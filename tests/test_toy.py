@@ -129,3 +129,44 @@ def test_gan_value_survives_d_star_rounding_to_one_but_not_a_wrong_d():
     assert value == pytest.approx(-math.log(4) + 2 * toy.js_divergence(p_data, p_g, GRID), abs=1e-9)
     # a discriminator that says "certainly real" where p_g has real mass is punished
     assert toy.gan_value(p_data, p_g, np.ones_like(GRID), GRID) == -math.inf
+
+
+# --------------------------------------------------------------------------- mode metrics
+
+
+@pytest.mark.parametrize("dist", [toy.Ring(), toy.Grid()], ids=["ring", "grid"])
+def test_true_samples_cover_every_mode_with_the_chi_square_quality(dist):
+    metrics = toy.mode_metrics(dist.sample(2500, seed=0), dist)
+    assert metrics["modes_covered"] == metrics["n_modes"] == len(dist.modes)
+    assert metrics["high_quality"] == pytest.approx(1 - math.exp(-4.5), abs=0.006)  # 0.9889
+
+
+def test_collapsed_and_scattered_samples():
+    ring = toy.Ring()
+    collapsed = ring.modes[3] + np.random.default_rng(0).normal(0, ring.std, (500, 2))
+    metrics = toy.mode_metrics(collapsed, ring)
+    assert metrics["modes_covered"] == 1 and metrics["high_quality"] > 0.97
+    # points far from every mode are low quality and cover nothing
+    far = np.zeros((100, 2))
+    assert toy.mode_metrics(far, ring) == {"modes_covered": 0, "n_modes": 8, "high_quality": 0.0}
+
+
+def test_mode_metrics_rejects_bad_input():
+    ring = toy.Ring()
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        toy.mode_metrics(np.zeros((10, 3)), ring)
+    with pytest.raises(ValueError, match="NaN"):
+        toy.mode_metrics(np.full((4, 2), np.nan), ring)
+    with pytest.raises(TypeError, match="Ring or Grid"):
+        toy.mode_metrics(np.zeros((4, 2)), toy.Gaussian())
+
+
+def test_summaries_average_over_seeds_per_loss_and_toy():
+    runs = [{"loss": "a", "toy": "ring", "modes_covered": m, "n_modes": 8, "high_quality": q}
+            for m, q in ((8, 0.9), (6, 0.7))]
+    runs.append({"loss": "b", "toy": "ring", "modes_covered": 1, "n_modes": 8, "high_quality": 1.0})
+    first, second = toy.summarize_mode_metrics(runs)
+    assert (first["loss"], first["runs"], first["modes_mean"], first["modes_sd"]) == ("a", 2, 7.0, 1.0)
+    assert first["high_quality_mean"] == pytest.approx(0.8)
+    assert first["high_quality_sd"] == pytest.approx(0.1)
+    assert second["loss"] == "b" and second["modes_sd"] == 0.0

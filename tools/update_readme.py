@@ -62,7 +62,30 @@ def clean_clone_table() -> str:
     ])
 
 
-SECTIONS = {"profile-times": profile_times_table, "clean-clone": clean_clone_table}
+def toy_losses_table() -> str:
+    """Markdown table of the 2-D loss race, from toy_losses.json."""
+    results = _load("toy_losses")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/toy_losses.py`._"
+    rows = {(r["loss"], r["toy"]): r for r in results["summary"]}
+
+    def cell(r: dict) -> str:
+        return (f"{r['modes_mean']:.1f} ± {r['modes_sd']:.1f} / {r['n_modes']}, "
+                f"{100 * r['high_quality_mean']:.1f} ± {100 * r['high_quality_sd']:.1f}%")
+
+    lines = ["| loss | " + " | ".join(f"{t}: modes covered, high quality" for t in results["toys"]) + " |",
+             "|---" * (1 + len(results["toys"])) + "|"]
+    lines += [f"| {loss} | " + " | ".join(cell(rows[loss, t]) for t in results["toys"]) + " |"
+              for loss in results["losses"]]
+    lines += ["", f"Mean ± sd over {results['seeds']} seeds; {results['steps']} generator steps, "
+              f"batch {results['batch_size']}, modes with sigma {results['mode_std']}. Measured "
+              f"{results['measured_at']} by `benchmarks/toy_losses.py` "
+              f"({results['machine']}, {results['total_seconds'] / 60:.1f} min)."]
+    return "\n".join(lines)
+
+
+SECTIONS = {"profile-times": profile_times_table, "clean-clone": clean_clone_table,
+            "toy-losses": toy_losses_table}
 
 
 def render(text: str) -> str:

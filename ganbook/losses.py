@@ -1,0 +1,167 @@
+"""The classic GAN losses, each a short pure function on logits or critic scores.
+
+Naming: ``<name>_d_loss(real, fake)`` is what the discriminator (or critic)
+minimises, ``<name>_g_loss(fake)`` what the generator minimises.  ``real`` and
+``fake`` are the discriminator's raw outputs on a batch: **logits** for the
+cross-entropy losses (``D(x) = sigmoid(logit)``), unbounded **scores** for the
+least-squares, Wasserstein and hinge losses.  Every function returns a scalar
+mean over the batch.  ``LOSSES`` maps each loss's name to its ``(d_loss, g_loss)``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import tensorflow as tf
+
+
+def _outputs(values, name: str) -> tf.Tensor:
+    """``values`` as a float32 tensor of shape (N,); (N, 1) is flattened, anything else raises."""
+    values = tf.convert_to_tensor(values)
+    if not values.dtype.is_floating:
+        raise TypeError(f"{name} must be floating-point discriminator outputs, got dtype {values.dtype.name}")
+    values = tf.cast(values, tf.float32)
+    shape = values.shape
+    if shape.rank == 2 and shape[1] == 1:
+        return tf.reshape(values, [-1])
+    if shape.rank != 1:
+        raise ValueError(f"{name} must have shape (N,) or (N, 1): one output per example, got {shape}")
+    return values
+
+
+# --------------------------------------------------------------------------- cross-entropy GANs
+
+
+def bce_d_loss(real_logits, fake_logits, real_label: float = 1.0) -> tf.Tensor:
+    """-V(D, G): binary cross-entropy with target ``real_label`` on real and 0 on fake logits.
+
+    ``real_label=0.9`` gives one-sided label smoothing.  Computed from logits, so it
+    never takes the log of a sigmoid that has rounded to 0 or 1.
+    """
+    real, fake = _outputs(real_logits, "real_logits"), _outputs(fake_logits, "fake_logits")
+    if not 0.0 < real_label <= 1.0:
+        raise ValueError(f"real_label must be in (0, 1], got {real_label}")
+    real_term = tf.nn.sigmoid_cross_entropy_with_logits(tf.fill(tf.shape(real), real_label), real)
+    fake_term = tf.nn.sigmoid_cross_entropy_with_logits(tf.zeros_like(fake), fake)
+    return tf.reduce_mean(real_term) + tf.reduce_mean(fake_term)
+
+
+def minimax_g_loss(fake_logits) -> tf.Tensor:
+    """E[log(1 - D(G(z)))], the generator's side of the original minimax game.
+
+    Its gradient with respect to a logit is -D(G(z)), which vanishes when D rejects
+    the fakes, so it saturates early in training.
+    """
+    fake = _outputs(fake_logits, "fake_logits")
+    return -tf.reduce_mean(tf.nn.softplus(fake))  # log(1 - sigmoid(l)) = -softplus(l)
+
+
+def non_saturating_g_loss(fake_logits) -> tf.Tensor:
+    """-E[log D(G(z))]; its gradient with respect to a logit is -(1 - D(G(z)))."""
+    fake = _outputs(fake_logits, "fake_logits")
+    return tf.reduce_mean(tf.nn.softplus(-fake))  # -log(sigmoid(l)) = softplus(-l)
+
+
+# --------------------------------------------------------------------------- least squares (Mao et al.)
+
+
+def least_squares_d_loss(real_scores, fake_scores) -> tf.Tensor:
+    """½E[(D(x) - 1)²] + ½E[D(G(z))²]: the LSGAN targets are 1 for real and 0 for fake."""
+    real, fake = _outputs(real_scores, "real_scores"), _outputs(fake_scores, "fake_scores")
+    return 0.5 * tf.reduce_mean(tf.square(real - 1.0)) + 0.5 * tf.reduce_mean(tf.square(fake))
+
+
+def least_squares_g_loss(fake_scores) -> tf.Tensor:
+    """½E[(D(G(z)) - 1)²]: the generator wants its samples scored like real ones."""
+    fake = _outputs(fake_scores, "fake_scores")
+    return 0.5 * tf.reduce_mean(tf.square(fake - 1.0))
+
+
+# --------------------------------------------------------------------------- Wasserstein and hinge
+
+
+def wasserstein_d_loss(real_scores, fake_scores) -> tf.Tensor:
+    """E[f(G(z))] - E[f(x)]: minimising it maximises the critic's Wasserstein estimate.
+
+    Only meaningful when the critic f is kept (about) 1-Lipschitz: by weight clipping
+    (``clip_weights``) or a gradient penalty (``gradient_penalty``).
+    """
+    real, fake = _outputs(real_scores, "real_scores"), _outputs(fake_scores, "fake_scores")
+    return tf.reduce_mean(fake) - tf.reduce_mean(real)
+
+
+def wasserstein_g_loss(fake_scores) -> tf.Tensor:
+    """-E[f(G(z))]: the generator raises the critic's score of its samples."""
+    return -tf.reduce_mean(_outputs(fake_scores, "fake_scores"))
+
+
+def hinge_d_loss(real_scores, fake_scores) -> tf.Tensor:
+    """E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]: no reward beyond a margin of 1."""
+    real, fake = _outputs(real_scores, "real_scores"), _outputs(fake_scores, "fake_scores")
+    return tf.reduce_mean(tf.nn.relu(1.0 - real)) + tf.reduce_mean(tf.nn.relu(1.0 + fake))
+
+
+hinge_g_loss = wasserstein_g_loss  # the hinge GAN's generator loss is -E[D(G(z))] too
+
+
+# --------------------------------------------------------------------------- keeping a critic Lipschitz
+
+
+def gradient_penalty(critic: Callable, real, fake, seed=None) -> tf.Tensor:
+    """WGAN-GP's penalty E[(‖∇f(x̂)‖₂ - 1)²] at random points x̂ between real and fake.
+
+    ``x̂ = ε·real + (1 - ε)·fake`` with one ε ~ U[0, 1] per example (Gulrajani et al.,
+    2017).  Multiply by λ (10 in the paper) and add it to ``wasserstein_d_loss``.
+    ``seed`` is an optional stateless seed, a pair of integers.
+    """
+    real, fake = tf.convert_to_tensor(real, tf.float32), tf.convert_to_tensor(fake, tf.float32)
+    if real.shape.rank is None or real.shape.rank < 2 or real.shape[1:] != fake.shape[1:]:
+        raise ValueError(
+            f"real and fake must be batches of the same example shape, got {real.shape} and {fake.shape}"
+        )
+    eps_shape = tf.concat([tf.shape(real)[:1], tf.ones([real.shape.rank - 1], tf.int32)], axis=0)
+    if seed is None:
+        eps = tf.random.uniform(eps_shape)
+    else:
+        eps = tf.random.stateless_uniform(eps_shape, seed=seed)
+    between = eps * real + (1.0 - eps) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(between)
+        scores = critic(between)
+    grads = tape.gradient(scores, between)
+    norms = tf.sqrt(tf.reduce_sum(tf.square(tf.reshape(grads, [tf.shape(grads)[0], -1])), axis=1) + 1e-12)
+    return tf.reduce_mean(tf.square(norms - 1.0))
+
+
+def clip_weights(model, limit: float = 0.01) -> None:
+    """Clip every trainable weight of ``model`` to [-limit, limit], as the original WGAN does."""
+    if not limit > 0:
+        raise ValueError(f"limit must be positive, got {limit}")
+    for variable in model.trainable_variables:
+        variable.assign(tf.clip_by_value(variable, -limit, limit))
+
+
+# --------------------------------------------------------------------------- registry
+
+
+class GanLoss(NamedTuple):
+    """A discriminator loss and the matching generator loss."""
+
+    d_loss: Callable
+    g_loss: Callable
+
+
+LOSSES = {
+    "minimax": GanLoss(bce_d_loss, minimax_g_loss),
+    "non_saturating": GanLoss(bce_d_loss, non_saturating_g_loss),
+    "least_squares": GanLoss(least_squares_d_loss, least_squares_g_loss),
+    "wasserstein": GanLoss(wasserstein_d_loss, wasserstein_g_loss),
+    "hinge": GanLoss(hinge_d_loss, hinge_g_loss),
+}
+
+
+def get_loss(name: str) -> GanLoss:
+    """The ``(d_loss, g_loss)`` pair called ``name``; unknown names raise ``ValueError``."""
+    if name not in LOSSES:
+        raise ValueError(f"unknown loss {name!r}; expected one of {', '.join(LOSSES)}")
+    return LOSSES[name]

@@ -1,0 +1,161 @@
+"""Generator and discriminator factories, each checked for the shapes it promises.
+
+Discriminators return one raw output per example (a logit, or a critic score), never
+a probability: the losses in ``ganbook.losses`` apply the sigmoid themselves, which
+is numerically stable.  Generators of images end in tanh, so images are in [-1, 1].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+from keras import layers
+
+
+def _check_positive_int(name: str, value) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def _check_shape(model: keras.Model, expected: tuple) -> keras.Model:
+    """Raise unless ``model``'s output shape (batch axis excluded) is ``expected``."""
+    got = tuple(model.output_shape[1:])
+    if got != tuple(expected):
+        raise ValueError(f"{model.name} produces shape {got}, expected {tuple(expected)}")
+    return model
+
+
+# --------------------------------------------------------------------------- multilayer perceptrons
+
+
+def make_mlp(input_dim: int, output_dim: int, hidden: Sequence[int] = (128, 128),
+             activation: str = "relu", output_activation: str | None = None,
+             name: str = "mlp") -> keras.Model:
+    """A fully connected network ``input_dim -> hidden... -> output_dim``.
+
+    Used as a generator (noise in, sample out) or a discriminator (sample in, one
+    logit out) for the toy problems and the MLP GAN.
+    """
+    _check_positive_int("input_dim", input_dim)
+    _check_positive_int("output_dim", output_dim)
+    for width in hidden:
+        _check_positive_int("every hidden width", width)
+    model = keras.Sequential([keras.Input((input_dim,))], name=name)
+    for width in hidden:
+        model.add(layers.Dense(width, activation=activation))
+    model.add(layers.Dense(output_dim, activation=output_activation))
+    return _check_shape(model, (output_dim,))
+
+
+# --------------------------------------------------------------------------- DCGAN for 28x28 images
+
+
+def make_dcgan_generator(latent_dim: int = 64, width: int = 64, channels: int = 1) -> keras.Model:
+    """DCGAN generator for 28x28 images (Radford et al., 2015, sized down).
+
+    ``z -> dense 7x7x(2·width) -> [BN, ReLU] -> transposed conv 4x4/2 to 14x14xwidth
+    -> [BN, ReLU] -> transposed conv 4x4/2 to 28x28xchannels -> tanh``.
+    """
+    _check_positive_int("latent_dim", latent_dim)
+    _check_positive_int("width", width)
+    model = keras.Sequential([
+        keras.Input((latent_dim,)),
+        layers.Dense(7 * 7 * 2 * width, use_bias=False),
+        layers.BatchNormalization(),
+        layers.ReLU(),
+        layers.Reshape((7, 7, 2 * width)),
+        layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.ReLU(),
+        layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh"),
+    ], name="dcgan_generator")
+    return _check_shape(model, (28, 28, channels))
+
+
+def make_upsampling_generator(latent_dim: int = 64, width: int = 64, channels: int = 1) -> keras.Model:
+    """Generator that upsamples by repetition, then convolves (the design of Keras'
+    early DCGAN examples): ``z -> dense 7x7x(2·width) -> BN, tanh -> [upsample x2,
+    conv 5x5, tanh] -> upsample x2 -> conv 5x5 to channels -> tanh``.
+    """
+    _check_positive_int("latent_dim", latent_dim)
+    _check_positive_int("width", width)
+    model = keras.Sequential([
+        keras.Input((latent_dim,)),
+        layers.Dense(7 * 7 * 2 * width),
+        layers.BatchNormalization(),
+        layers.Activation("tanh"),
+        layers.Reshape((7, 7, 2 * width)),
+        layers.UpSampling2D(),
+        layers.Conv2D(width, 5, padding="same", activation="tanh"),
+        layers.UpSampling2D(),
+        layers.Conv2D(channels, 5, padding="same", activation="tanh"),
+    ], name="upsampling_generator")
+    return _check_shape(model, (28, 28, channels))
+
+
+def make_dcgan_discriminator(width: int = 64, channels: int = 1) -> keras.Model:
+    """DCGAN discriminator for 28x28 images: strided convolutions and LeakyReLU(0.2), no pooling.
+
+    ``image -> conv 4x4/2 (width) -> LeakyReLU -> conv 4x4/2 (2·width) -> LeakyReLU
+    -> flatten -> one logit``.
+    """
+    _check_positive_int("width", width)
+    model = keras.Sequential([
+        keras.Input((28, 28, channels)),
+        layers.Conv2D(width, 4, strides=2, padding="same"),
+        layers.LeakyReLU(0.2),
+        layers.Conv2D(2 * width, 4, strides=2, padding="same"),
+        layers.LeakyReLU(0.2),
+        layers.Flatten(),
+        layers.Dense(1),
+    ], name="dcgan_discriminator")
+    return _check_shape(model, (1,))
+
+
+# --------------------------------------------------------------------------- the TensorFlow tutorial's DCGAN
+
+
+def make_tutorial_generator(latent_dim: int = 100) -> keras.Model:
+    """The generator of the official TensorFlow DCGAN tutorial, re-implemented.
+
+    Dense 7x7x256, then transposed convolutions with 5x5 kernels to 128, 64 and 1
+    channels, batch norm and LeakyReLU between them, tanh at the end.
+    """
+    _check_positive_int("latent_dim", latent_dim)
+    model = keras.Sequential([
+        keras.Input((latent_dim,)),
+        layers.Dense(7 * 7 * 256, use_bias=False),
+        layers.BatchNormalization(),
+        layers.LeakyReLU(),
+        layers.Reshape((7, 7, 256)),
+        layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.LeakyReLU(),
+        layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.LeakyReLU(),
+        layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False, activation="tanh"),
+    ], name="tutorial_generator")
+    return _check_shape(model, (28, 28, 1))
+
+
+def make_tutorial_discriminator() -> keras.Model:
+    """The discriminator of the official TensorFlow DCGAN tutorial, re-implemented.
+
+    Two 5x5 strided convolutions (64 and 128 filters) with LeakyReLU and dropout 0.3,
+    then one logit.
+    """
+    model = keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(64, 5, strides=2, padding="same"),
+        layers.LeakyReLU(),
+        layers.Dropout(0.3),
+        layers.Conv2D(128, 5, strides=2, padding="same"),
+        layers.LeakyReLU(),
+        layers.Dropout(0.3),
+        layers.Flatten(),
+        layers.Dense(1),
+    ], name="tutorial_discriminator")
+    return _check_shape(model, (1,))
+

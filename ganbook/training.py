@@ -1,0 +1,367 @@
+"""A Keras GAN trainer and the callbacks the image chapters use.
+
+``GAN(generator, discriminator)`` is a ``keras.Model`` whose ``train_step`` updates the
+discriminator ``n_critic`` times, then the generator once; train it with ``fit()``.
+Callbacks: ``SeededEpochs`` (real batches whose order depends only on the seed and the
+epoch), ``Snapshots`` (fixed-noise samples for grids and animations), ``Evaluate``
+(sample-quality metrics every few steps), ``StopOnNonFinite`` (stop at the first NaN or
+infinite loss, keeping the last good checkpoint).  Resuming is Keras' own
+``keras.callbacks.BackupAndRestore``: the GAN stores its step counter, both
+optimizers and both networks in the model's weights, and draws its noise from the
+step counter, so a resumed run repeats exactly what an uninterrupted one does.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Callable, NamedTuple
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganbook import data, losses
+
+PRIORS = ("normal", "uniform")
+
+
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other with ``fit()``.
+
+    ``latent_dim`` is read from the generator's input.  Noise is drawn statelessly from
+    ``(seed, step)``, so it is reproducible and survives a resume.  ``prior`` is
+    ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).
+    """
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int = 0,
+                 prior: str = "normal", **kwargs):
+        super().__init__(**kwargs)
+        if not (isinstance(generator, keras.Model) and isinstance(discriminator, keras.Model)):
+            raise TypeError("generator and discriminator must be keras Models")
+        if prior not in PRIORS:
+            raise ValueError(f"prior must be one of {', '.join(PRIORS)}, got {prior!r}")
+        if tuple(generator.output_shape[1:]) != tuple(discriminator.input_shape[1:]):
+            raise ValueError(f"the generator makes shape {generator.output_shape[1:]} but the "
+                             f"discriminator reads {discriminator.input_shape[1:]}")
+        self.generator, self.discriminator = generator, discriminator
+        self.latent_dim = int(generator.input_shape[-1])
+        self.seed, self.prior = int(seed), prior
+        self.step = keras.Variable(0, dtype="int64", trainable=False, name="step")
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.built = True  # both networks are built; the GAN adds no layers of its own
+
+    def compile(self, d_optimizer, g_optimizer, d_loss_fn: Callable = losses.bce_d_loss,
+                g_loss_fn: Callable = losses.non_saturating_g_loss, n_critic: int = 1,
+                gradient_penalty_weight: float = 0.0, clip_weights: float | None = None,
+                jit_compile: bool = False, steps_per_execution: int = 1):
+        """Set the two optimizers and losses.
+
+        ``d_loss_fn(real_out, fake_out)`` and ``g_loss_fn(fake_out)`` work on the
+        discriminator's raw outputs (see ``ganbook.losses``).  ``n_critic`` D steps per
+        G step; ``gradient_penalty_weight`` > 0 adds WGAN-GP's penalty to the D loss;
+        ``clip_weights`` clips D's weights after every D step (the original WGAN).
+        ``jit_compile`` and ``steps_per_execution`` are Keras' own speed settings: the
+        latter runs several steps per call, which pays off for very small networks.
+        """
+        for name, optimizer in (("d_optimizer", d_optimizer), ("g_optimizer", g_optimizer)):
+            if not isinstance(optimizer, keras.optimizers.Optimizer):
+                raise TypeError(f"{name} must be a keras optimizer, got {type(optimizer).__name__}")
+        if d_optimizer is g_optimizer:
+            raise ValueError("d_optimizer and g_optimizer must be two different optimizer objects")
+        for name, fn in (("d_loss_fn", d_loss_fn), ("g_loss_fn", g_loss_fn)):
+            if not callable(fn):
+                raise TypeError(f"{name} must be callable, got {fn!r}")
+        if not isinstance(n_critic, int) or isinstance(n_critic, bool) or n_critic < 1:
+            raise ValueError(f"n_critic must be a positive integer, got {n_critic!r}")
+        if not gradient_penalty_weight >= 0:
+            raise ValueError(f"gradient_penalty_weight must be >= 0, got {gradient_penalty_weight}")
+        if clip_weights is not None and not clip_weights > 0:
+            raise ValueError(f"clip_weights must be positive or None, got {clip_weights}")
+        super().compile(optimizer=None, jit_compile=jit_compile, steps_per_execution=steps_per_execution)
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+        # Built now, so that their state exists before a checkpoint is restored into it.
+        d_optimizer.build(self.discriminator.trainable_variables)
+        g_optimizer.build(self.generator.trainable_variables)
+        self.d_loss_fn, self.g_loss_fn = d_loss_fn, g_loss_fn
+        self.n_critic = n_critic
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
+        self.clip_weights = clip_weights
+
+    def fit(self, *args, shuffle: bool = False, **kwargs):
+        """``keras.Model.fit``.  ``shuffle`` defaults to False: GANs here read ``tf.data``
+        pipelines that shuffle themselves, and Keras warns when asked to shuffle one."""
+        return super().fit(*args, shuffle=shuffle, **kwargs)
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker]
+
+    def sample_noise(self, n, seed) -> tf.Tensor:
+        """``n`` latent vectors from the prior, drawn statelessly with ``seed`` (two integers)."""
+        shape = tf.stack([tf.cast(n, tf.int32), self.latent_dim])
+        if self.prior == "normal":
+            return tf.random.stateless_normal(shape, seed=seed)
+        return tf.random.stateless_uniform(shape, seed=seed, minval=-1.0, maxval=1.0)
+
+    def call(self, z, training=False):
+        """Generated samples for latent vectors ``z``."""
+        return self.generator(z, training=training)
+
+    def generate(self, n: int, seed: int = 0) -> np.ndarray:
+        """``n`` samples (inference mode) as a NumPy array, reproducible for the same seed."""
+        return self.generator(self.sample_noise(n, (seed, -1)), training=False).numpy()
+
+    def _noise_seed(self, k: int) -> tf.Tensor:
+        # A fresh, reproducible seed for draw k of the current step.
+        counter = self.step * (self.n_critic + 1) + k
+        return tf.stack([tf.constant(self.seed, tf.int64), tf.cast(counter, tf.int64)])
+
+    def _d_step(self, real, k: int) -> tf.Tensor:
+        batch = tf.shape(real)[0]
+        with tf.GradientTape() as tape:
+            fake = self.generator(self.sample_noise(batch, self._noise_seed(k)), training=True)
+            real_out = self.discriminator(real, training=True)
+            fake_out = self.discriminator(fake, training=True)
+            d_loss = self.d_loss_fn(real_out, fake_out)
+            if self.gradient_penalty_weight:
+                critic = lambda x: self.discriminator(x, training=True)  # noqa: E731
+                d_loss += self.gradient_penalty_weight * losses.gradient_penalty(
+                    critic, real, fake, seed=self._noise_seed(k) + [0, 1 << 40])
+        variables = self.discriminator.trainable_variables
+        self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, variables), variables))
+        if self.clip_weights:
+            losses.clip_weights(self.discriminator, self.clip_weights)
+        return d_loss
+
+    def _g_step(self, batch) -> tf.Tensor:
+        noise = self.sample_noise(batch, self._noise_seed(self.n_critic))
+        with tf.GradientTape() as tape:
+            fake_out = self.discriminator(self.generator(noise, training=True), training=True)
+            g_loss = self.g_loss_fn(fake_out)
+        variables = self.generator.trainable_variables
+        self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, variables), variables))
+        return g_loss
+
+    def train_step(self, batch):
+        """``n_critic`` discriminator updates on this real batch, then one generator update."""
+        real = batch[0] if isinstance(batch, (tuple, list)) else batch
+        for k in range(self.n_critic):
+            d_loss = self._d_step(real, k)
+        g_loss = self._g_step(tf.shape(real)[0])
+        self.step.assign_add(1)
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+class SeededEpochs(keras.callbacks.Callback):
+    """Real training batches whose order in epoch ``e`` depends only on ``(seed, e)``.
+
+    Pass ``.dataset`` to ``fit()`` and the object itself among the callbacks: it tells
+    the pipeline which epoch begins.  A run resumed by ``BackupAndRestore`` at epoch
+    ``e`` then sees the same batches as an uninterrupted run.
+    """
+
+    def __init__(self, images: np.ndarray, batch_size: int, seed: int, labels: np.ndarray | None = None):
+        super().__init__()
+        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
+        self.batches_per_epoch = len(images) // batch_size
+        self.dataset = data.make_pipeline(images, batch_size, seed, labels=labels, epoch=self.epoch)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch.assign(epoch)
+
+
+class _Periodic(keras.callbacks.Callback):
+    """Runs ``self._run()`` at training start, whenever ``every`` more steps have passed, and at the end."""
+
+    def __init__(self, every: int):
+        super().__init__()
+        if not isinstance(every, int) or isinstance(every, bool) or every <= 0:
+            raise ValueError(f"every must be a positive number of steps, got {every!r}")
+        self.every = every
+        self.steps: list[int] = []
+
+    def _maybe_run(self, force: bool = False) -> None:
+        step = int(self.model.step.numpy())
+        last = self.steps[-1] if self.steps else 0
+        if self.steps and last == step:
+            return
+        # Compare intervals, not `step % every`: with steps_per_execution > 1 the
+        # callback sees only every few steps and could skip over a multiple of `every`.
+        if force or step // self.every > last // self.every:
+            self.steps.append(step)
+            self._run()
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def _keep(self, count: int) -> None:
+        """Keep only the first ``count`` records (subclasses trim their own data too)."""
+        del self.steps[count:]
+
+    def on_train_begin(self, logs=None):
+        # After BackupAndRestore rolls back to a checkpoint, records made after it
+        # describe weights that no longer exist: drop them.
+        step = int(self.model.step.numpy())
+        self._keep(sum(1 for s in self.steps if s <= step))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._maybe_run()
+
+    def on_train_end(self, logs=None):
+        self._maybe_run(force=True)
+
+
+class Snapshots(_Periodic):
+    """Samples from the same ``noise`` every ``every`` steps (and at the start and end).
+
+    ``frames`` holds them, shape (snapshots, n, H, W, C), ``steps`` the step of each:
+    frames made from fixed noise are comparable, which is what an animation needs.
+    """
+
+    def __init__(self, noise, every: int):
+        super().__init__(every)
+        self.noise = tf.convert_to_tensor(noise, tf.float32)
+        self.frames: list[np.ndarray] = []
+
+    def _run(self) -> None:
+        self.frames.append(self.model.generator(self.noise, training=False).numpy())
+
+    def _keep(self, count: int) -> None:
+        super()._keep(count)
+        del self.frames[count:]
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._maybe_run(force=True)
+
+
+class Evaluate(_Periodic):
+    """Sample-quality metrics (``ganbook.metrics.evaluate``) every ``every`` steps.
+
+    ``history`` maps ``"step"`` and every metric name to a list, one entry per
+    evaluation on ``n`` fresh samples (the same noise each time); evaluation also
+    runs when training ends.
+    """
+
+    def __init__(self, every: int, dataset: str = "mnist", n: int = 1000, seed: int = 1):
+        super().__init__(every)
+        self.dataset, self.n, self.seed = dataset, n, seed
+        self.history: dict[str, list] = {}
+
+    def _run(self) -> None:
+        from ganbook import metrics
+
+        result = metrics.evaluate(self.model.generate(self.n, seed=self.seed), self.dataset)
+        for key, value in {"step": self.steps[-1], **result}.items():
+            self.history.setdefault(key, []).append(value)
+
+    def _keep(self, count: int) -> None:
+        super()._keep(count)
+        for values in self.history.values():
+            del values[count:]
+
+
+class NonFiniteLossError(RuntimeError):
+    """A loss became NaN or infinite during training."""
+
+
+class StopOnNonFinite(keras.callbacks.Callback):
+    """Stop at the first NaN or infinite loss, naming the step and the loss.
+
+    It raises instead of setting ``stop_training``: a graceful stop would still run
+    ``on_epoch_end`` and ``on_train_end``, where ``BackupAndRestore`` would save the
+    broken weights and then delete its checkpoint.  Raising keeps the last good one.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        for name, value in (logs or {}).items():
+            if not math.isfinite(float(value)):
+                step = int(self.model.step.numpy()) if hasattr(self.model, "step") else batch
+                raise NonFiniteLossError(
+                    f"{name} became {float(value)} at step {step}; training stopped. The last "
+                    "checkpoint written before this step is intact: lower the learning rate "
+                    "and resume from it.")
+
+
+# --------------------------------------------------------------------------- toy problems
+
+
+class ToySetup(NamedTuple):
+    """How one loss is trained on the 2-D toys: the losses plus their paper's recipe."""
+
+    d_loss: Callable
+    g_loss: Callable
+    n_critic: int = 1
+    gradient_penalty_weight: float = 0.0
+    clip_weights: float | None = None
+    optimizer: str = "adam"  # the original WGAN used RMSprop: momentum hurt its critic
+
+
+TOY_SETUPS = {
+    "minimax": ToySetup(losses.bce_d_loss, losses.minimax_g_loss),
+    "non_saturating": ToySetup(losses.bce_d_loss, losses.non_saturating_g_loss),
+    "least_squares": ToySetup(losses.least_squares_d_loss, losses.least_squares_g_loss),
+    "wgan_clip": ToySetup(losses.wasserstein_d_loss, losses.wasserstein_g_loss, n_critic=5,
+                          clip_weights=0.01, optimizer="rmsprop"),
+    "wgan_gp": ToySetup(losses.wasserstein_d_loss, losses.wasserstein_g_loss, n_critic=5,
+                        gradient_penalty_weight=10.0),
+    "hinge": ToySetup(losses.hinge_d_loss, losses.hinge_g_loss),
+}
+
+
+def make_toy_gan(loss: str, seed: int, steps: int, latent_dim: int = 2, hidden: tuple = (128, 128),
+                 learning_rate: float = 3e-3) -> GAN:
+    """A compiled MLP GAN for 2-D points, trained with the loss named ``loss`` (see ``TOY_SETUPS``).
+
+    The learning rate decays to 0 over ``steps`` generator steps (cosine schedule): the
+    modes are narrow, and a constant step size keeps the samples jittering around them.
+    """
+    from ganbook import models
+
+    if loss not in TOY_SETUPS:
+        raise ValueError(f"unknown toy loss {loss!r}; expected one of {', '.join(TOY_SETUPS)}")
+    setup = TOY_SETUPS[loss]
+    keras.utils.set_random_seed(seed)
+    gan = GAN(models.make_mlp(latent_dim, 2, hidden, name="toy_generator"),
+              models.make_mlp(2, 1, hidden, name="toy_discriminator"), seed=seed)
+
+    def optimizer(updates):
+        schedule = keras.optimizers.schedules.CosineDecay(learning_rate, updates)
+        if setup.optimizer == "rmsprop":
+            return keras.optimizers.RMSprop(schedule)
+        return keras.optimizers.Adam(schedule, beta_1=0.5, beta_2=0.9)
+
+    gan.compile(optimizer(steps * setup.n_critic), optimizer(steps), setup.d_loss, setup.g_loss,
+                n_critic=setup.n_critic, gradient_penalty_weight=setup.gradient_penalty_weight,
+                clip_weights=setup.clip_weights, steps_per_execution=50)
+    return gan
+
+
+def train_on_toy(gan: GAN, dist, steps: int, batch_size: int = 128, seed: int = 0) -> dict:
+    """Train ``gan`` for ``steps`` generator steps on fresh samples of ``dist``; return its history."""
+    if not isinstance(steps, int) or steps <= 0:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    real = dist.sample(steps * batch_size, seed=seed).astype(np.float32)
+    batches = tf.data.Dataset.from_tensor_slices(real).batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return gan.fit(batches, epochs=1, verbose=0, callbacks=[StopOnNonFinite()]).history
+
+
+def run_toy(loss: str, dist, seed: int, steps: int, batch_size: int = 128, n_samples: int = 2500,
+            **gan_args) -> dict:
+    """Train one toy GAN and measure it: ``toy.mode_metrics`` of ``n_samples`` samples,
+    the samples themselves, the loss name, seed and wall-clock seconds."""
+    from ganbook import toy
+
+    start = time.perf_counter()
+    gan = make_toy_gan(loss, seed, steps, **gan_args)
+    train_on_toy(gan, dist, steps, batch_size=batch_size, seed=seed)
+    samples = gan.generate(n_samples, seed=seed)
+    return {"loss": loss, "seed": seed, **toy.mode_metrics(samples, dist), "samples": samples,
+            "seconds": time.perf_counter() - start}

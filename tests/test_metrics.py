@@ -1,0 +1,173 @@
+"""Tests of ganbook.metrics: closed forms, invariants, the shipped evaluators, input checks."""
+
+import math
+import shutil
+
+import numpy as np
+import pytest
+
+from ganbook import data, metrics
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return data.load_dataset("mnist")
+
+
+# --------------------------------------------------------------------------- closed forms
+
+
+def test_frechet_distance_of_diagonal_gaussians_has_a_closed_form():
+    mean_a, mean_b = np.array([0.0, 1.0, -2.0]), np.array([1.0, 1.0, 0.0])
+    var_a, var_b = np.array([1.0, 4.0, 0.25]), np.array([9.0, 1.0, 0.25])
+    expected = np.sum((mean_a - mean_b) ** 2) + np.sum((np.sqrt(var_a) - np.sqrt(var_b)) ** 2)
+    got = metrics.frechet_distance(mean_a, np.diag(var_a), mean_b, np.diag(var_b))
+    assert got == pytest.approx(expected, rel=1e-9)  # 5 + (4 + 1 + 0) = 10
+    assert metrics.frechet_distance([0.0], [[1.0]], [3.0], [[4.0]]) == pytest.approx(9 + 1)
+
+
+def test_fid_of_samples_approaches_the_closed_form():
+    rng = np.random.default_rng(0)
+    a = rng.normal([0, 0], [1, 2], size=(200_000, 2))
+    b = rng.normal([1, 0], [1, 1], size=(200_000, 2))
+    assert metrics.fid(a, b) == pytest.approx(1 + 1, abs=0.03)
+
+
+def test_fid_of_a_set_with_itself_is_zero_and_fid_is_symmetric():
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(500, 20))
+    b = rng.normal(0.3, 1.2, size=(400, 20))
+    assert metrics.fid(a, a) == pytest.approx(0.0, abs=1e-6)
+    assert metrics.fid(a, b) == pytest.approx(metrics.fid(b, a), rel=1e-6)
+    assert metrics.fid(a, b) > 1.0
+
+
+def test_kid_is_unbiased_near_zero_for_the_same_distribution_and_positive_otherwise():
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(1500, 16)), rng.normal(size=(1500, 16))
+    mean, sd = metrics.kid(a, b, subset_size=500)
+    assert abs(mean) < 3 * sd + 1e-3
+    shifted_mean, _ = metrics.kid(a, b + 0.5, subset_size=500)
+    assert shifted_mean > 20 * max(sd, 1e-4)
+
+
+def test_classifier_score_bounds():
+    one_hot = np.eye(10)[np.arange(1000) % 10]
+    assert metrics.classifier_score(one_hot) == pytest.approx(10.0)
+    assert metrics.classifier_score(np.eye(10)[np.zeros(50, int)]) == pytest.approx(1.0)
+    assert metrics.classifier_score(np.full((20, 10), 0.1)) == pytest.approx(1.0)
+
+
+def test_class_coverage_of_one_class_and_of_balanced_classes():
+    single = metrics.class_coverage(np.eye(10)[np.full(300, 7)])
+    assert single == {"classes_hit": 1, "class_kl": pytest.approx(math.log(10)), "confident": 1.0}
+    balanced = metrics.class_coverage(np.eye(10)[np.arange(300) % 10])
+    assert balanced["classes_hit"] == 10 and balanced["class_kl"] == pytest.approx(0.0, abs=1e-12)
+    unsure = metrics.class_coverage(np.full((10, 10), 0.1))
+    assert unsure["confident"] == 0.0
+
+
+# --------------------------------------------------------------------------- the shipped evaluators
+
+
+@pytest.mark.parametrize("name, minimum", [("mnist", 0.98), ("fashion_mnist", 0.89)])
+def test_shipped_evaluator_is_accurate_on_held_out_real_data(name, minimum):
+    dataset = data.load_dataset(name)
+    evaluator = metrics.load_evaluator(name)
+    _, probabilities = evaluator.features_and_probabilities(dataset.x_test)
+    accuracy = np.mean(probabilities.argmax(1) == dataset.y_test)
+    assert accuracy >= minimum
+    assert metrics.weights_path(name).stat().st_size < 2 * 1024 * 1024
+    record = evaluator.record
+    assert record["dataset"] == name and record["test_accuracy"] >= minimum
+    assert {"data_source", "train_images", "test_images", "seed"} <= set(record)
+
+
+def test_evaluator_is_loaded_once():
+    assert metrics.load_evaluator("mnist") is metrics.load_evaluator("mnist")
+
+
+def test_real_images_score_near_the_floor_and_noise_far_above_it(mnist):
+    floor = metrics.real_floor("mnist", n=1000)
+    assert floor["n"] == 1000 and floor["classes_hit"] == 10
+    assert floor["classifier_score"] > 9.0 and floor["class_kl"] < 0.02
+    # real vs real: the unbiased KID is zero up to its sampling noise
+    assert abs(floor["kid"]) < 3 * floor["kid_sd"] + 0.05
+    noise = np.random.default_rng(0).uniform(-1, 1, (1000, 28, 28, 1)).astype(np.float32)
+    noisy = metrics.evaluate(noise, "mnist")
+    assert noisy["fid"] > 20 * floor["fid"]
+    assert noisy["kid"] > 20 * max(floor["kid"], 1e-3)
+
+
+def test_signed_unit_and_uint8_images_give_the_same_metrics(mnist):
+    images = mnist.x_test[:300]
+    as_uint8 = metrics.evaluate(images, "mnist")
+    as_signed = metrics.evaluate(data.to_signed_range(images), "mnist")
+    as_unit = metrics.evaluate(images.astype(np.float32) / 255, "mnist")
+    for key in ("fid", "classifier_score", "class_kl"):
+        assert as_signed[key] == pytest.approx(as_uint8[key], rel=1e-5)
+        assert as_unit[key] == pytest.approx(as_uint8[key], rel=1e-5)
+
+
+def test_a_batch_of_one_digit_has_coverage_one_and_a_large_kl(mnist):
+    sevens = mnist.x_train[mnist.y_train == 7][:400]
+    result = metrics.evaluate(sevens, "mnist")
+    assert result["classes_hit"] == 1
+    assert result["class_kl"] > 0.9 * math.log(10)
+    assert result["classifier_score"] < 1.5
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("images, error, message", [
+    (np.zeros((300, 32, 32, 3), np.float32), ValueError, r"shape \(N, 28, 28, 1\)"),
+    (np.full((300, 28, 28, 1), 2.0, np.float32), ValueError, r"\[-1, 1\] or \[0, 1\]"),
+    (np.full((300, 28, 28, 1), np.nan, np.float32), ValueError, "NaN"),
+    (np.zeros((50, 28, 28, 1), np.float32), ValueError, "too few"),
+    (np.zeros((300, 28, 28, 1), np.int32), TypeError, "uint8 or float"),
+])
+def test_bad_images_are_rejected(images, error, message):
+    with pytest.raises(error, match=message):
+        metrics.evaluate(images, "mnist")
+
+
+def test_unknown_dataset_is_rejected():
+    with pytest.raises(ValueError, match="no evaluator for 'cifar10'.*mnist, fashion_mnist"):
+        metrics.evaluate(np.zeros((300, 28, 28, 1), np.float32), "cifar10")
+
+
+def test_missing_or_tampered_weights_name_the_training_script(tmp_path, monkeypatch):
+    shipped = [metrics.weights_path("mnist"), metrics.record_path("mnist")]
+    monkeypatch.setattr(metrics, "ASSETS", tmp_path)
+    metrics.load_evaluator.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError, match="tools/train_evaluator.py mnist"):
+            metrics.load_evaluator("mnist")
+        for path in shipped:
+            shutil.copy(path, tmp_path / path.name)
+        with open(metrics.weights_path("mnist"), "ab") as f:
+            f.write(b"tampered")
+        with pytest.raises(ValueError, match="does not match the checksum"):
+            metrics.load_evaluator("mnist")
+    finally:
+        metrics.load_evaluator.cache_clear()
+
+
+def test_frechet_distance_agrees_with_scipys_matrix_square_root():
+    from scipy import linalg
+
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(6, 6)), rng.normal(size=(6, 6))
+    cov_a, cov_b = a @ a.T + 0.1 * np.eye(6), b @ b.T + 0.1 * np.eye(6)
+    mean_a, mean_b = rng.normal(size=6), rng.normal(size=6)
+    root = np.real(linalg.sqrtm(cov_a @ cov_b))
+    reference = np.sum((mean_a - mean_b) ** 2) + np.trace(cov_a + cov_b - 2 * root)
+    assert metrics.frechet_distance(mean_a, cov_a, mean_b, cov_b) == pytest.approx(reference, rel=1e-8)
+
+
+def test_fid_is_finite_when_a_feature_never_varies():
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(size=(400, 10)), rng.normal(size=(400, 10))
+    a[:, 2] = 0.0  # e.g. a ReLU unit that generated images never switch on
+    assert np.isfinite(metrics.fid(a, b)) and metrics.fid(a, b) > 0.5

@@ -1,0 +1,44 @@
+"""Tests of ganbook.models: the promised shapes, output ranges and argument checks."""
+
+import numpy as np
+import pytest
+
+from ganbook import models
+
+
+@pytest.mark.parametrize("factory", [models.make_dcgan_generator, models.make_upsampling_generator])
+def test_image_generators_make_28x28_images_in_the_tanh_range(factory):
+    generator = factory(latent_dim=10, width=8)
+    images = generator(np.random.default_rng(0).normal(size=(3, 10)).astype(np.float32)).numpy()
+    assert images.shape == (3, 28, 28, 1)
+    assert images.min() >= -1 and images.max() <= 1
+
+
+@pytest.mark.parametrize("factory", [models.make_dcgan_discriminator, models.make_tutorial_discriminator])
+def test_discriminators_return_one_logit_per_image(factory):
+    discriminator = factory()
+    assert discriminator(np.zeros((4, 28, 28, 1), np.float32)).shape == (4, 1)
+
+
+def test_tutorial_generator_matches_the_tutorial_sizes():
+    generator = models.make_tutorial_generator()
+    assert generator.input_shape == (None, 100) and generator.output_shape == (None, 28, 28, 1)
+    channels = [layer.filters for layer in generator.layers if hasattr(layer, "filters")]
+    assert channels == [128, 64, 1]
+
+
+def test_mlp_shapes_and_rgb_generator():
+    mlp = models.make_mlp(3, 2, hidden=(5, 7))
+    assert mlp(np.zeros((4, 3), np.float32)).shape == (4, 2)
+    assert models.make_dcgan_generator(8, 4, channels=3).output_shape == (None, 28, 28, 3)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: models.make_mlp(0, 2), "input_dim must be a positive integer"),
+    (lambda: models.make_mlp(2, 2, hidden=(4, -1)), "every hidden width"),
+    (lambda: models.make_dcgan_generator(latent_dim=2.5), "latent_dim"),
+    (lambda: models.make_dcgan_discriminator(width=0), "width"),
+])
+def test_bad_sizes_are_rejected(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

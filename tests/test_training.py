@@ -1,0 +1,248 @@
+"""Tests of ganbook.training: the GAN's train_step, resume, the non-finite guard, callbacks."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from ganbook import losses, models, toy, training
+
+LATENT = 4
+
+
+@pytest.fixture(autouse=True)
+def deterministic_ops():
+    tf.config.experimental.enable_op_determinism()
+    yield
+
+
+def tiny_gan(seed=0, g_lr=1e-3, d_lr=1e-3, init_seed=None, **compile_args):
+    """An MLP GAN on 6-d vectors, built identically for the same seeds."""
+    keras.utils.set_random_seed(seed if init_seed is None else init_seed)
+    gan = training.GAN(models.make_mlp(LATENT, 6, (16,), name="g"),
+                       models.make_mlp(6, 1, (16,), name="d"), seed=seed)
+    gan.compile(keras.optimizers.Adam(d_lr), keras.optimizers.Adam(g_lr), **compile_args)
+    return gan
+
+
+def real_vectors(n=96, seed=0):
+    return np.random.default_rng(seed).normal(1.0, 0.5, (n, 6)).astype(np.float32)
+
+
+def weights(model):
+    return [v.numpy().copy() for v in model.variables]
+
+
+def changed(before, model):
+    return any(not np.array_equal(a, b) for a, b in zip(before, weights(model)))
+
+
+@pytest.mark.parametrize("frozen", ["generator", "discriminator"])
+def test_each_optimizer_updates_only_its_own_network(frozen):
+    # With one player's learning rate at 0, a step must leave that player alone:
+    # if an optimizer touched the other network's variables, it would change.
+    gan = tiny_gan(g_lr=0.0 if frozen == "generator" else 1e-2,
+                   d_lr=0.0 if frozen == "discriminator" else 1e-2)
+    g0, d0 = weights(gan.generator), weights(gan.discriminator)
+    gan.train_step(tf.constant(real_vectors(32)))
+    assert changed(g0, gan.generator) == (frozen != "generator")
+    assert changed(d0, gan.discriminator) == (frozen != "discriminator")
+    assert int(gan.step.numpy()) == 1
+
+
+def test_train_step_reports_the_losses_and_n_critic_counts_discriminator_steps():
+    gan = tiny_gan(n_critic=3)
+    logs = gan.train_step(tf.constant(real_vectors(32)))
+    assert set(logs) == {"d_loss", "g_loss"}
+    assert int(gan.d_optimizer.iterations.numpy()) == 3
+    assert int(gan.g_optimizer.iterations.numpy()) == 1
+
+
+def test_weight_clipping_and_gradient_penalty_are_applied():
+    clipped = tiny_gan(d_loss_fn=losses.wasserstein_d_loss, g_loss_fn=losses.wasserstein_g_loss,
+                       clip_weights=0.05, d_lr=0.5)
+    clipped.train_step(tf.constant(real_vectors(32)))
+    assert max(np.abs(w).max() for w in weights(clipped.discriminator)) <= 0.05 + 1e-7
+    penalised = tiny_gan(d_loss_fn=losses.wasserstein_d_loss, g_loss_fn=losses.wasserstein_g_loss,
+                         gradient_penalty_weight=10.0)
+    plain = tiny_gan(d_loss_fn=losses.wasserstein_d_loss, g_loss_fn=losses.wasserstein_g_loss)
+    batch = tf.constant(real_vectors(32))
+    assert float(penalised.train_step(batch)["d_loss"]) > float(plain.train_step(batch)["d_loss"])
+
+
+def test_noise_is_reproducible_and_generate_is_seeded():
+    gan = tiny_gan()
+    np.testing.assert_array_equal(gan.generate(5, seed=2), gan.generate(5, seed=2))
+    assert not np.array_equal(gan.generate(5, seed=2), gan.generate(5, seed=3))
+    uniform = training.GAN(gan.generator, gan.discriminator, prior="uniform")
+    z = uniform.sample_noise(1000, (0, 0)).numpy()
+    assert z.shape == (1000, LATENT) and z.min() >= -1 and z.max() <= 1
+
+
+def fit_with_backup(gan, backup_dir, epochs, callbacks=()):
+    batches = training.SeededEpochs(real_vectors(), batch_size=16, seed=7)
+    backup = keras.callbacks.BackupAndRestore(str(backup_dir))
+    return gan.fit(batches.dataset, epochs=epochs, verbose=0,
+                   callbacks=[batches, backup, *callbacks])
+
+
+class Interrupt(keras.callbacks.Callback):
+    """Raise mid-epoch, like a kernel interrupted by the user."""
+
+    def __init__(self, at_step):
+        super().__init__()
+        self.at_step = at_step
+
+    def on_train_batch_end(self, batch, logs=None):
+        if int(self.model.step.numpy()) == self.at_step:
+            raise KeyboardInterrupt
+
+
+def test_resume_after_an_interruption_ends_with_the_same_weights(tmp_path):
+    # 96 examples / 16 = 6 steps per epoch; interrupt in the middle of epoch 3 (step 16).
+    uninterrupted = tiny_gan()
+    fit_with_backup(uninterrupted, tmp_path / "a", epochs=5)
+
+    interrupted = tiny_gan()
+    with pytest.raises(KeyboardInterrupt):
+        fit_with_backup(interrupted, tmp_path / "b", epochs=5, callbacks=[Interrupt(16)])
+    metadata = json.loads((tmp_path / "b" / "training_metadata.json").read_text())
+    assert metadata["epoch"] == 2  # the last checkpoint: the end of epoch 2, step 12
+
+    # A fresh process would rebuild everything from scratch: so does this test.
+    resumed = tiny_gan(init_seed=123)  # other initial weights: all must come from the checkpoint
+    history = fit_with_backup(resumed, tmp_path / "b", epochs=5)
+    assert len(history.history["d_loss"]) == 3  # epochs 3, 4 and 5
+    assert int(resumed.step.numpy()) == int(uninterrupted.step.numpy()) == 30
+    for a, b in zip(weights(uninterrupted), weights(resumed)):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+    for a, b in zip(uninterrupted.g_optimizer.variables, resumed.g_optimizer.variables):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=0, atol=1e-6)
+    assert not (tmp_path / "b").exists(), "a finished run deletes its backup"
+
+
+def _sgd_gan(learning_rate):
+    """A WGAN trained with plain SGD at ``learning_rate`` (a number or a schedule)."""
+    keras.utils.set_random_seed(0)
+    gan = training.GAN(models.make_mlp(LATENT, 6, (16,), name="g"),
+                       models.make_mlp(6, 1, (16,), name="d"))
+    gan.compile(keras.optimizers.SGD(learning_rate), keras.optimizers.SGD(learning_rate),
+                losses.wasserstein_d_loss, losses.wasserstein_g_loss)
+    return gan
+
+
+def test_non_finite_loss_stops_training_and_keeps_the_last_good_checkpoint(tmp_path):
+    exploding = keras.optimizers.schedules.PiecewiseConstantDecay([8], [1e-3, 1e30])
+    gan = _sgd_gan(exploding)
+    with pytest.raises(training.NonFiniteLossError, match=r"(d_loss|g_loss) became (nan|inf|-inf) at step \d+"):
+        fit_with_backup(gan, tmp_path / "run", epochs=5, callbacks=[training.StopOnNonFinite()])
+    assert json.loads((tmp_path / "run" / "training_metadata.json").read_text())["epoch"] >= 1
+    restored = _sgd_gan(exploding)
+    restored.load_weights(tmp_path / "run" / "latest.weights.h5")
+    assert all(np.isfinite(w).all() for w in weights(restored))
+    assert 6 <= int(restored.step.numpy()) < int(gan.step.numpy())
+
+
+def test_snapshots_use_fixed_noise_and_record_their_steps():
+    gan = tiny_gan()
+    noise = np.random.default_rng(0).normal(size=(5, LATENT)).astype(np.float32)
+    snapshots = training.Snapshots(noise, every=4)
+    batches = training.SeededEpochs(real_vectors(), batch_size=16, seed=0)
+    gan.fit(batches.dataset, epochs=2, verbose=0, callbacks=[batches, snapshots])
+    assert snapshots.steps == [0, 4, 8, 12]
+    frames = np.stack(snapshots.frames)
+    assert frames.shape == (4, 5, 6)
+    np.testing.assert_allclose(frames[-1], gan.generator(noise).numpy(), atol=1e-6)
+
+
+def test_periodic_callbacks_do_not_miss_intervals_with_steps_per_execution():
+    gan = tiny_gan(steps_per_execution=3)
+    snapshots = training.Snapshots(np.zeros((2, LATENT), np.float32), every=4)
+    batches = training.SeededEpochs(real_vectors(), batch_size=16, seed=0)
+    gan.fit(batches.dataset, epochs=2, verbose=0, callbacks=[batches, snapshots])
+    assert snapshots.steps == [0, 6, 9, 12]  # the first step on or after 4, 8 and the end
+
+
+def test_evaluate_records_metrics_of_generated_images():
+    keras.utils.set_random_seed(0)
+    gan = training.GAN(models.make_dcgan_generator(latent_dim=8, width=4),
+                       models.make_dcgan_discriminator(width=4))
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    images = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1)).astype(np.float32)
+    evaluate = training.Evaluate(every=2, n=200)
+    batches = training.SeededEpochs(images, batch_size=8, seed=0)
+    gan.fit(batches.dataset, epochs=1, verbose=0, callbacks=[batches, evaluate])
+    assert evaluate.history["step"] == [2, 4]
+    assert len(evaluate.history["fid"]) == 2 and all(f > 0 for f in evaluate.history["fid"])
+    assert evaluate.history["n"] == [200, 200]
+
+
+def test_seeded_epochs_order_depends_only_on_seed_and_epoch():
+    x = np.arange(40, dtype=np.float32).reshape(40, 1)
+    a, b = training.SeededEpochs(x, 8, seed=1), training.SeededEpochs(x, 8, seed=1)
+
+    def order(batches, epoch):
+        batches.on_epoch_begin(epoch)
+        return np.concatenate([batch.numpy()[:, 0] for batch in batches.dataset])
+
+    first = order(a, 0)
+    assert sorted(first) == list(range(40))
+    assert not np.array_equal(first, order(a, 1))
+    np.testing.assert_array_equal(order(a, 3), order(b, 3))  # b never saw epochs 0-2
+    np.testing.assert_array_equal(first, order(a, 0))
+
+
+def test_bad_construction_and_compile_arguments_are_rejected():
+    g, d = models.make_mlp(LATENT, 6, (8,)), models.make_mlp(6, 1, (8,))
+    with pytest.raises(ValueError, match="generator makes shape"):
+        training.GAN(g, models.make_mlp(5, 1, (8,)))
+    with pytest.raises(TypeError, match="keras Models"):
+        training.GAN(g, lambda x: x)
+    with pytest.raises(ValueError, match="prior must be one of normal, uniform"):
+        training.GAN(g, d, prior="cauchy")
+    gan = training.GAN(g, d)
+    adam = keras.optimizers.Adam()
+    bad = [
+        (dict(d_optimizer="adam", g_optimizer=adam), TypeError, "d_optimizer must be a keras optimizer"),
+        (dict(d_optimizer=adam, g_optimizer=adam), ValueError, "two different optimizer objects"),
+        (dict(n_critic=0), ValueError, "n_critic must be a positive integer"),
+        (dict(gradient_penalty_weight=-1.0), ValueError, "gradient_penalty_weight"),
+        (dict(clip_weights=0.0), ValueError, "clip_weights must be positive"),
+        (dict(d_loss_fn="bce"), TypeError, "d_loss_fn must be callable"),
+    ]
+    for overrides, error, message in bad:
+        args = {"d_optimizer": keras.optimizers.Adam(), "g_optimizer": keras.optimizers.Adam(), **overrides}
+        with pytest.raises(error, match=message):
+            gan.compile(**args)
+
+
+def test_toy_setups_cover_every_loss_and_train():
+    assert set(training.TOY_SETUPS) == {"minimax", "non_saturating", "least_squares",
+                                        "wgan_clip", "wgan_gp", "hinge"}
+    with pytest.raises(ValueError, match="unknown toy loss"):
+        training.make_toy_gan("wgan", seed=0, steps=10)
+    gan = training.make_toy_gan("wgan_gp", seed=0, steps=50)
+    history = training.train_on_toy(gan, toy.Ring(), steps=50)
+    assert int(gan.step.numpy()) == 50 and np.isfinite(history["d_loss"]).all()
+    assert gan.generate(10).shape == (10, 2)
+
+
+def test_records_made_after_the_restored_checkpoint_are_dropped(tmp_path):
+    gan = tiny_gan()
+    snapshots = training.Snapshots(np.zeros((2, LATENT), np.float32), every=3)
+    with pytest.raises(KeyboardInterrupt):
+        fit_with_backup(gan, tmp_path / "b", epochs=4, callbacks=[snapshots, Interrupt(16)])
+    assert snapshots.steps == [0, 3, 6, 9, 12, 15]
+    seen_at_resume = []
+
+    class Recorder(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            seen_at_resume.append(list(snapshots.steps))
+
+    fit_with_backup(gan, tmp_path / "b", epochs=4, callbacks=[snapshots, Recorder()])
+    # resumed from the end of epoch 2 (step 12): 15 was recorded from discarded weights
+    assert seen_at_resume == [[0, 3, 6, 9, 12]]
+    assert snapshots.steps == [0, 3, 6, 9, 12, 15, 18, 21, 24]
+    assert len(snapshots.frames) == len(snapshots.steps)
