@@ -30,6 +30,22 @@ def _import_tensorflow_quietly() -> None:
 
 _import_tensorflow_quietly()
 
+
+def _disable_remapper() -> None:
+    """Turn off Grappler's remapper (its graph-fusion pass).
+
+    On TF 2.21 it fails to fuse Conv2D + BiasAdd + LeakyReLU inside a gradient tape and
+    prints an error line for every compiled GAN step ("remapper failed ...") although
+    nothing is wrong; and on the book's 2-core CPUs a DCGAN step measured faster
+    without it (see README, "Notes on speed").
+    """
+    import tensorflow as tf
+
+    tf.config.optimizer.set_experimental_options({"remapping": False})
+
+
+_disable_remapper()
+
 from ganbook.budget import PROFILES, active_profile, budget  # noqa: E402
 
 __all__ = ["PROFILES", "active_profile", "budget"]

@@ -84,8 +84,34 @@ def toy_losses_table() -> str:
     return "\n".join(lines)
 
 
+METRIC_COLUMNS = ("fid", "kid", "classifier_score", "classes_hit", "class_kl", "confident")
+
+
+def _metric_cells(result: dict) -> str:
+    return " | ".join(f"{result[c]:.3g}" if isinstance(result[c], float) else str(result[c])
+                      for c in METRIC_COLUMNS)
+
+
+def chapter_metrics_table(name: str, chapter: str) -> str:
+    """Markdown table of a chapter's exported final metrics (``name``.json)."""
+    results = _load(name)
+    if not results:
+        return f"_No measurement yet: run `python benchmarks/chapter_results.py {chapter}`._"
+    lines = ["| run | " + " | ".join(METRIC_COLUMNS) + " | training time |",
+             "|---" * (len(METRIC_COLUMNS) + 2) + "|"]
+    lines += [f"| {run} | {_metric_cells(r['final'])} | {r['seconds']:.0f} s |"
+              for run, r in results["runs"].items()]
+    lines.append(f"| real floor | {_metric_cells(results['floor'])} | |")
+    lines += ["", f"Chapter `{chapter}` in the `{results['profile']}` profile, {results['steps']} "
+              f"steps per run, measured {results.get('measured_at', '')} on {results['floor']['n']} "
+              f"samples against the held-out images. Data: "
+              + results["data"].splitlines()[0] + "."]
+    return "\n".join(lines)
+
+
 SECTIONS = {"profile-times": profile_times_table, "clean-clone": clean_clone_table,
-            "toy-losses": toy_losses_table}
+            "toy-losses": toy_losses_table,
+            "mlp-gan": lambda: chapter_metrics_table("mlp_gan", "tf_mlp_gan")}
 
 
 def render(text: str) -> str:
