@@ -8,18 +8,11 @@ Usage: python benchmarks/toy_losses.py [--steps 2000] [--seeds 5]
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import time
-from datetime import datetime, timezone
-from pathlib import Path
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
-import tensorflow as tf
+from common import write_results
 from ganbook import toy, training
-
-RESULTS = Path(__file__).resolve().parent / "results" / "toy_losses.json"
 
 
 def main() -> None:
@@ -44,18 +37,12 @@ def main() -> None:
                 print(f"{loss:15s} {toy_name} seed {seed}: {run['modes_covered']}/{run['n_modes']} "
                       f"modes, {100 * run['high_quality']:.1f}% high quality, "
                       f"{run['seconds']:.1f} s", flush=True)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
+    write_results("toy_losses", {
         "losses": list(training.TOY_SETUPS), "toys": list(toys), "steps": args.steps,
         "seeds": args.seeds, "mode_std": args.mode_std, "learning_rate": args.learning_rate,
         "batch_size": args.batch_size, "summary": toy.summarize_mode_metrics(runs), "runs": runs,
         "total_seconds": round(time.perf_counter() - start, 1),
-        "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-                   f"TensorFlow {tf.__version__}",
-        "measured_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-    }, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
-
+    })
 
 if __name__ == "__main__":
     main()

@@ -1,8 +1,10 @@
 """Helpers shared by the chapters of the GAN Book.
 
 Each module has one concern: ``budget`` (run profiles), ``data`` (datasets and
-pipelines) and ``plot`` (figures).  Import ``ganbook`` before TensorFlow: it
-imports TensorFlow without its C++ start-up log, so notebook output stays readable.
+pipelines), ``plot`` (figures), ``toy`` (toy distributions and divergences),
+``losses``, ``models``, ``training`` (the Keras GAN and its callbacks) and ``metrics``
+(sample quality).  Import ``ganbook`` before TensorFlow: it imports TensorFlow without
+its C++ start-up log, so notebook output stays readable.
 """
 
 import os
@@ -36,8 +38,8 @@ def _disable_remapper() -> None:
 
     On TF 2.21 it fails to fuse Conv2D + BiasAdd + LeakyReLU inside a gradient tape and
     prints an error line for every compiled GAN step ("remapper failed ...") although
-    nothing is wrong; and on the book's 2-core CPUs a DCGAN step measured faster
-    without it (see README, "Notes on speed").
+    nothing is wrong.  ``benchmarks/step_speed.py`` measures what turning it off costs
+    (README, "Notes on speed").
     """
     import tensorflow as tf
 

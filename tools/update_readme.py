@@ -109,9 +109,56 @@ def chapter_metrics_table(name: str, chapter: str) -> str:
     return "\n".join(lines)
 
 
-SECTIONS = {"profile-times": profile_times_table, "clean-clone": clean_clone_table,
+def time_to_quality_table() -> str:
+    """Markdown table of the DCGAN time-to-quality race, from dcgan_time_to_quality.json."""
+    results = _load("dcgan_time_to_quality")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/dcgan_time_to_quality.py`._"
+
+    def reached(hit: dict | None) -> str:
+        return "not reached" if hit is None else f"{_seconds(hit['seconds'])} ({hit['step']} steps)"
+
+    scores = [f"score ≥ {t:g}" for t in results["score_thresholds"]]
+    fids = [f"FID ≤ {t:g}" for t in results["fid_thresholds"]]
+    lines = ["| configuration | " + " | ".join(scores + fids) + " | best score, best FID | trained |",
+             "|---" * (len(scores) + len(fids) + 3) + "|"]
+    for name, r in results["configurations"].items():
+        cells = [reached(r["score"][str(t)]) for t in results["score_thresholds"]]
+        cells += [reached(r["fid"][str(t)]) for t in results["fid_thresholds"]]
+        lines.append(f"| {name} (batch {r['batch_size']}, {r['parameters']:,} parameters) | "
+                     + " | ".join(cells)
+                     + f" | {r['best_classifier_score']:.2f}, {r['best_fid']:.1f} | "
+                     f"{r['steps']} steps, {_seconds(r['train_seconds'])} |")
+    floor = results["floor"]
+    lines += ["", f"Training time to the first evaluation (on {results['n_eval']} samples) that "
+              f"meets each threshold, evaluation time excluded, capped at "
+              f"{results['cap_minutes']:g} minutes. Real images score "
+              f"{floor['classifier_score']:.2f} with FID {floor['fid']:.1f}. Measured "
+              f"{results['measured_at']} by `benchmarks/dcgan_time_to_quality.py` "
+              f"({results['machine']}); data: {results['data']}."]
+    return "\n".join(lines)
+
+
+def step_speed_table() -> str:
+    """Markdown table of DCGAN step times per TensorFlow setting, from step_speed.json."""
+    results = _load("step_speed")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/step_speed.py`._"
+    lines = ["| setting | ms per DCGAN step (each repeat) | median |", "|---|---|---|"]
+    lines += [f"| {label} | {', '.join(f'{t:.1f}' for t in times)} | "
+              f"{results['median_ms_per_step'][label]:.1f} |"
+              for label, times in results["ms_per_step"].items()]
+    lines += ["", f"The Keras chapter's DCGAN step (batch 64), {results['steps']} steps per "
+              f"measurement, alternating. Measured {results['measured_at']} by "
+              f"`benchmarks/step_speed.py` ({results['machine']})."]
+    return "\n".join(lines)
+
+
+SECTIONS = {"step-speed": step_speed_table, "profile-times": profile_times_table, "clean-clone": clean_clone_table,
             "toy-losses": toy_losses_table,
-            "mlp-gan": lambda: chapter_metrics_table("mlp_gan", "tf_mlp_gan")}
+            "mlp-gan": lambda: chapter_metrics_table("mlp_gan", "tf_mlp_gan"),
+            "dcgan": lambda: chapter_metrics_table("keras_dcgan", "keras_dcgan"),
+            "time-to-quality": time_to_quality_table}
 
 
 def render(text: str) -> str:
