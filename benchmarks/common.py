@@ -10,6 +10,30 @@ from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
+# The Keras DCGAN chapter's configuration (its `parameters` cell); a test keeps them equal.
+BOOK_DCGAN = {"LATENT_DIM": 16, "G_WIDTH": 16, "D_WIDTH": 32, "BATCH_SIZE": 64,
+              "LEARNING_RATE": 2e-3, "REAL_LABEL": 0.9}
+
+
+def make_book_dcgan(schedule_steps: int, jit_compile: bool = False):
+    """The chapter's compiled DCGAN, its learning rates decaying to 0 over ``schedule_steps``."""
+    from functools import partial
+
+    import keras
+    from ganbook import losses, models, training
+
+    config = BOOK_DCGAN
+    gan = training.GAN(models.make_dcgan_generator(config["LATENT_DIM"], config["G_WIDTH"]),
+                       models.make_dcgan_discriminator(config["D_WIDTH"]))
+
+    def adam():
+        schedule = keras.optimizers.schedules.CosineDecay(config["LEARNING_RATE"], schedule_steps)
+        return keras.optimizers.Adam(schedule, beta_1=0.5)
+
+    gan.compile(adam(), adam(), d_loss_fn=partial(losses.bce_d_loss, real_label=config["REAL_LABEL"]),
+                jit_compile=jit_compile)
+    return gan
+
 
 def machine() -> str:
     """Cores, Python and TensorFlow/Keras versions of this machine, in one line."""

@@ -15,8 +15,9 @@ import time
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 import keras
-from common import write_results
+from common import BOOK_DCGAN, make_book_dcgan, write_results
 from ganbook import data, metrics, models, training
+
 SCORE_THRESHOLDS = (5.0, 7.0, 9.0)   # classifier score, higher is better
 FID_THRESHOLDS = (100.0, 50.0, 20.0)  # lower is better
 N_EVAL = 2000
@@ -24,14 +25,7 @@ N_EVAL = 2000
 
 def book_config(schedule_steps: int) -> tuple[training.GAN, int]:
     """The Keras DCGAN chapter's configuration, its learning rate decaying over ``schedule_steps``."""
-    gan = training.GAN(models.make_dcgan_generator(16, 32), models.make_dcgan_discriminator(32))
-
-    def adam():
-        return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(2e-3, schedule_steps),
-                                     beta_1=0.5)
-
-    gan.compile(adam(), adam())
-    return gan, 64
+    return make_book_dcgan(schedule_steps), BOOK_DCGAN["BATCH_SIZE"]
 
 
 def tutorial_config() -> tuple[training.GAN, int]:
@@ -104,7 +98,7 @@ def run(name: str, make, images, every: int, cap_seconds: float, max_steps: int)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cap-minutes", type=float, default=20.0)
-    parser.add_argument("--book-steps", type=int, default=12000,
+    parser.add_argument("--book-steps", type=int, default=6000,
                         help="length of the book configuration's learning-rate schedule")
     args = parser.parse_args()
     dataset = data.load_dataset("mnist")
@@ -121,6 +115,7 @@ def main() -> None:
         "fid_thresholds": FID_THRESHOLDS, "cap_minutes": args.cap_minutes, "n_eval": N_EVAL,
         "data": dataset.describe().splitlines()[0], "floor": metrics.real_floor("mnist", N_EVAL),
     })
+
 
 if __name__ == "__main__":
     main()

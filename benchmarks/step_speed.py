@@ -2,7 +2,7 @@
 
 `import ganbook` turns the remapper off (it prints a spurious error for every compiled
 GAN step on TF 2.21), and `GAN.compile(jit_compile=...)` can compile the step with XLA.
-This script times the Keras DCGAN chapter's step (batch 64) in every combination,
+This script times the Keras DCGAN chapter's step in every combination,
 alternating, and writes results/step_speed.json; the README quotes it.
 Usage: python benchmarks/step_speed.py [--steps 100] [--repeats 3]
 """
@@ -16,8 +16,8 @@ import ganbook  # noqa: F401  (imports TensorFlow quietly and turns the remapper
 import keras
 import numpy as np
 import tensorflow as tf
-from common import write_results
-from ganbook import data, models, training
+from common import BOOK_DCGAN, make_book_dcgan, write_results
+from ganbook import data, training
 
 SETTINGS = {
     "remapper off, no XLA (the book)": (False, False),
@@ -30,10 +30,8 @@ def ms_per_step(remapping: bool, jit_compile: bool, images: np.ndarray, steps: i
     """Milliseconds per DCGAN training step, after tracing and a warm-up."""
     tf.config.optimizer.set_experimental_options({"remapping": remapping})
     keras.utils.set_random_seed(0)
-    gan = training.GAN(models.make_dcgan_generator(16, 32), models.make_dcgan_discriminator(32))
-    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5),
-                jit_compile=jit_compile)
-    batches = training.SeededEpochs(images, 64, seed=0).dataset
+    gan = make_book_dcgan(steps + 10, jit_compile=jit_compile)
+    batches = training.SeededEpochs(images, BOOK_DCGAN["BATCH_SIZE"], seed=0).dataset
     gan.fit(batches.take(10), epochs=1, verbose=0)
     start = time.perf_counter()
     gan.fit(batches.take(steps), epochs=1, verbose=0)
@@ -52,6 +50,7 @@ def main() -> None:
             times[label].append(round(ms_per_step(remapping, jit, images, args.steps), 1))
             print(f"{label}: {times[label][-1]} ms/step", flush=True)
     write_results("step_speed", {"ms_per_step": times, "steps": args.steps,
+                                 "batch_size": BOOK_DCGAN["BATCH_SIZE"],
                                  "median_ms_per_step": {k: float(np.median(v)) for k, v in times.items()}})
 
 

@@ -44,5 +44,6 @@ def main() -> None:
         "total_seconds": round(time.perf_counter() - start, 1),
     })
 
+
 if __name__ == "__main__":
     main()

@@ -51,24 +51,28 @@ def make_mlp(input_dim: int, output_dim: int, hidden: Sequence[int] = (128, 128)
 # --------------------------------------------------------------------------- DCGAN for 28x28 images
 
 
-def make_dcgan_generator(latent_dim: int = 64, width: int = 64, channels: int = 1) -> keras.Model:
+def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 1) -> keras.Model:
     """DCGAN generator for 28x28 images (Radford et al., 2015, sized down).
 
-    ``z -> dense 7x7x(2·width) -> [BN, ReLU] -> transposed conv 4x4/2 to 14x14xwidth
-    -> [BN, ReLU] -> transposed conv 4x4/2 to 28x28xchannels -> tanh``.
+    ``z -> dense 7x7x(4·width) -> [BN, ReLU] -> transposed conv 4x4/2 to 14x14x(2·width)
+    -> [BN, ReLU] -> transposed conv 4x4/2 to 28x28xwidth -> [BN, ReLU] -> conv 3x3 to
+    28x28xchannels -> tanh``.
     """
     _check_positive_int("latent_dim", latent_dim)
     _check_positive_int("width", width)
     model = keras.Sequential([
         keras.Input((latent_dim,)),
-        layers.Dense(7 * 7 * 2 * width, use_bias=False),
+        layers.Dense(7 * 7 * 4 * width, use_bias=False),
         layers.BatchNormalization(),
         layers.ReLU(),
-        layers.Reshape((7, 7, 2 * width)),
+        layers.Reshape((7, 7, 4 * width)),
+        layers.Conv2DTranspose(2 * width, 4, strides=2, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.ReLU(),
         layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False),
         layers.BatchNormalization(),
         layers.ReLU(),
-        layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh"),
+        layers.Conv2D(channels, 3, padding="same", activation="tanh"),
     ], name="dcgan_generator")
     return _check_shape(model, (28, 28, channels))
 
@@ -94,11 +98,11 @@ def make_upsampling_generator(latent_dim: int = 64, width: int = 64, channels: i
     return _check_shape(model, (28, 28, channels))
 
 
-def make_dcgan_discriminator(width: int = 64, channels: int = 1) -> keras.Model:
+def make_dcgan_discriminator(width: int = 32, channels: int = 1) -> keras.Model:
     """DCGAN discriminator for 28x28 images: strided convolutions and LeakyReLU(0.2), no pooling.
 
-    ``image -> conv 4x4/2 (width) -> LeakyReLU -> conv 4x4/2 (2·width) -> LeakyReLU
-    -> flatten -> one logit``.
+    ``image -> conv 4x4/2 to 14x14xwidth -> conv 4x4/2 to 7x7x(2·width) -> conv 3x3/2
+    to 4x4x(4·width)``, each followed by LeakyReLU, ``-> flatten -> one logit``.
     """
     _check_positive_int("width", width)
     model = keras.Sequential([
@@ -106,6 +110,8 @@ def make_dcgan_discriminator(width: int = 64, channels: int = 1) -> keras.Model:
         layers.Conv2D(width, 4, strides=2, padding="same"),
         layers.LeakyReLU(0.2),
         layers.Conv2D(2 * width, 4, strides=2, padding="same"),
+        layers.LeakyReLU(0.2),
+        layers.Conv2D(4 * width, 3, strides=2, padding="same"),
         layers.LeakyReLU(0.2),
         layers.Flatten(),
         layers.Dense(1),

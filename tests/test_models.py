@@ -42,3 +42,14 @@ def test_mlp_shapes_and_rgb_generator():
 def test_bad_sizes_are_rejected(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_dcgan_feature_maps_follow_the_documented_sizes():
+    generator = models.make_dcgan_generator(latent_dim=8, width=4)
+    discriminator = models.make_dcgan_discriminator(width=4)
+
+    def conv_shapes(model):
+        return [layer.output.shape[1:] for layer in model.layers if hasattr(layer, "kernel_size")]
+
+    assert conv_shapes(generator) == [(14, 14, 8), (28, 28, 4), (28, 28, 1)]
+    assert conv_shapes(discriminator) == [(14, 14, 4), (7, 7, 8), (4, 4, 16)]

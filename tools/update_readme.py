@@ -148,7 +148,7 @@ def step_speed_table() -> str:
     lines += [f"| {label} | {', '.join(f'{t:.1f}' for t in times)} | "
               f"{results['median_ms_per_step'][label]:.1f} |"
               for label, times in results["ms_per_step"].items()]
-    lines += ["", f"The Keras chapter's DCGAN step (batch 64), {results['steps']} steps per "
+    lines += ["", f"The Keras chapter's DCGAN step (batch {results['batch_size']}), {results['steps']} steps per "
               f"measurement, alternating. Measured {results['measured_at']} by "
               f"`benchmarks/step_speed.py` ({results['machine']})."]
     return "\n".join(lines)
