@@ -23,6 +23,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ganbook._checks import check_positive_int
+
 DATA_DIR_ENV_VAR = "GANBOOK_DATA_DIR"
 
 
@@ -480,8 +482,7 @@ def make_pipeline(images: np.ndarray, batch_size: int, seed: int, labels: np.nda
     """
     import tensorflow as tf
 
-    if not isinstance(batch_size, int) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    check_positive_int("batch_size", batch_size)
     if drop_remainder and batch_size > len(images):
         raise ValueError(
             f"batch_size {batch_size} exceeds the {len(images)} examples; no full batch exists"
@@ -520,8 +521,7 @@ def labeled_subset(labels: np.ndarray, per_class: int, seed: int) -> np.ndarray:
     labels = np.asarray(labels)
     if labels.ndim != 1:
         raise ValueError(f"labels must be one-dimensional, got shape {labels.shape}")
-    if not isinstance(per_class, (int, np.integer)) or isinstance(per_class, bool) or per_class <= 0:
-        raise ValueError(f"per_class must be a positive integer, got {per_class!r}")
+    check_positive_int("per_class", per_class, (int, np.integer))
     rng = np.random.default_rng(seed)
     chosen = []
     for c in np.unique(labels):

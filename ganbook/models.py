@@ -12,10 +12,7 @@ from collections.abc import Sequence
 import keras
 from keras import layers
 
-
-def _check_positive_int(name: str, value) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+from ganbook._checks import check_positive_int
 
 
 def _check_shape(model: keras.Model, expected: tuple) -> keras.Model:
@@ -37,10 +34,10 @@ def make_mlp(input_dim: int, output_dim: int, hidden: Sequence[int] = (128, 128)
     Used as a generator (noise in, sample out) or a discriminator (sample in, one
     logit out) for the toy problems and the MLP GAN.
     """
-    _check_positive_int("input_dim", input_dim)
-    _check_positive_int("output_dim", output_dim)
+    check_positive_int("input_dim", input_dim)
+    check_positive_int("output_dim", output_dim)
     for width in hidden:
-        _check_positive_int("every hidden width", width)
+        check_positive_int("every hidden width", width)
     model = keras.Sequential([keras.Input((input_dim,))], name=name)
     for width in hidden:
         model.add(layers.Dense(width, activation=activation))
@@ -58,8 +55,8 @@ def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 
     -> [BN, ReLU] -> transposed conv 4x4/2 to 28x28xwidth -> [BN, ReLU] -> conv 3x3 to
     28x28xchannels -> tanh``.
     """
-    _check_positive_int("latent_dim", latent_dim)
-    _check_positive_int("width", width)
+    check_positive_int("latent_dim", latent_dim)
+    check_positive_int("width", width)
     model = keras.Sequential([
         keras.Input((latent_dim,)),
         layers.Dense(7 * 7 * 4 * width, use_bias=False),
@@ -82,8 +79,8 @@ def make_upsampling_generator(latent_dim: int = 64, width: int = 64, channels: i
     early DCGAN examples): ``z -> dense 7x7x(2·width) -> BN, tanh -> [upsample x2,
     conv 5x5, tanh] -> upsample x2 -> conv 5x5 to channels -> tanh``.
     """
-    _check_positive_int("latent_dim", latent_dim)
-    _check_positive_int("width", width)
+    check_positive_int("latent_dim", latent_dim)
+    check_positive_int("width", width)
     model = keras.Sequential([
         keras.Input((latent_dim,)),
         layers.Dense(7 * 7 * 2 * width),
@@ -104,7 +101,7 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1) -> keras.Model:
     ``image -> conv 4x4/2 to 14x14xwidth -> conv 4x4/2 to 7x7x(2·width) -> conv 3x3/2
     to 4x4x(4·width)``, each followed by LeakyReLU, ``-> flatten -> one logit``.
     """
-    _check_positive_int("width", width)
+    check_positive_int("width", width)
     model = keras.Sequential([
         keras.Input((28, 28, channels)),
         layers.Conv2D(width, 4, strides=2, padding="same"),
@@ -128,7 +125,7 @@ def make_tutorial_generator(latent_dim: int = 100) -> keras.Model:
     Dense 7x7x256, then transposed convolutions with 5x5 kernels to 128, 64 and 1
     channels, batch norm and LeakyReLU between them, tanh at the end.
     """
-    _check_positive_int("latent_dim", latent_dim)
+    check_positive_int("latent_dim", latent_dim)
     model = keras.Sequential([
         keras.Input((latent_dim,)),
         layers.Dense(7 * 7 * 256, use_bias=False),

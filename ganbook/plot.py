@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
 
+from ganbook._checks import check_positive_int
 from ganbook.data import as_unit_images
 
 
@@ -24,8 +25,7 @@ def tile_images(images: Any, ncols: int | None = None, pad: int = 1) -> np.ndarr
     images = as_unit_images(images)
     n, h, w, c = images.shape
     ncols = ncols or math.ceil(math.sqrt(n))
-    if not isinstance(ncols, int) or ncols <= 0:
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    check_positive_int("ncols", ncols)
     nrows = math.ceil(n / ncols)
     canvas = np.ones((nrows * (h + pad) - pad, ncols * (w + pad) - pad, c), dtype=np.float32)
     for i, image in enumerate(images):
@@ -112,8 +112,7 @@ def animate(fig: Figure, draw_frame: Callable[[int], Any], n_frames: int,
     from IPython.display import HTML
 
     try:
-        if not isinstance(n_frames, int) or n_frames <= 0:
-            raise ValueError(f"n_frames must be a positive integer, got {n_frames!r}")
+        check_positive_int("n_frames", n_frames)
         animation = FuncAnimation(fig, draw_frame, frames=n_frames, interval=interval_ms)
         return HTML(animation.to_jshtml(default_mode="once"))
     finally:

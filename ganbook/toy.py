@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate
 
+from ganbook._checks import check_positive_int
 
-def _check_count(n: int) -> None:
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n <= 0:
-        raise ValueError(f"n must be a positive integer number of samples, got {n!r}")
+
+_INTEGERS = (int, np.integer)  # counts may come from NumPy
 
 
 def _check_positive(name: str, value: float) -> None:
@@ -41,7 +41,7 @@ class Gaussian:
 
     def sample(self, n: int, seed: int | None = None) -> np.ndarray:
         """``n`` samples, shape (n,), reproducible for the same seed."""
-        _check_count(n)
+        check_positive_int("n", n, _INTEGERS)
         return np.random.default_rng(seed).normal(self.mean, self.std, n)
 
     def density(self, x) -> np.ndarray:
@@ -62,7 +62,7 @@ class Uniform:
 
     def sample(self, n: int, seed: int | None = None) -> np.ndarray:
         """``n`` samples, shape (n,), reproducible for the same seed."""
-        _check_count(n)
+        check_positive_int("n", n, _INTEGERS)
         return np.random.default_rng(seed).uniform(self.low, self.high, n)
 
     def density(self, x) -> np.ndarray:
@@ -89,7 +89,7 @@ class GaussianMixture:
 
     def sample(self, n: int, seed: int | None = None) -> np.ndarray:
         """``n`` samples, shape (n,), reproducible for the same seed."""
-        _check_count(n)
+        check_positive_int("n", n, _INTEGERS)
         rng = np.random.default_rng(seed)
         component = rng.choice(len(self.weights), size=n, p=self.weights)
         return rng.normal(np.take(self.means, component), np.take(self.stds, component))
@@ -119,7 +119,7 @@ class _ModesIn2D:
 
     def sample(self, n: int, seed: int | None = None) -> np.ndarray:
         """``n`` samples, shape (n, 2), reproducible for the same seed."""
-        _check_count(n)
+        check_positive_int("n", n, _INTEGERS)
         rng = np.random.default_rng(seed)
         centres = self.modes[rng.integers(len(self.modes), size=n)]
         return centres + rng.normal(0.0, self.std, (n, 2))
@@ -137,7 +137,7 @@ class Ring(_ModesIn2D):
     """``n_modes`` Gaussians spaced evenly on a circle of ``radius`` (the 8-Gaussian ring)."""
 
     def __init__(self, n_modes: int = 8, radius: float = 2.0, std: float = 0.02):
-        _check_count(n_modes)
+        check_positive_int("n_modes", n_modes, _INTEGERS)
         _check_positive("radius", radius)
         _check_positive("std", std)
         angles = 2 * math.pi * np.arange(n_modes) / n_modes
@@ -149,7 +149,7 @@ class Grid(_ModesIn2D):
     """A ``side`` x ``side`` grid of Gaussians ``spacing`` apart, centred on the origin."""
 
     def __init__(self, side: int = 5, spacing: float = 2.0, std: float = 0.02):
-        _check_count(side)
+        check_positive_int("side", side, _INTEGERS)
         _check_positive("spacing", spacing)
         _check_positive("std", std)
         ticks = spacing * (np.arange(side) - (side - 1) / 2)

@@ -22,6 +22,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganbook import data, losses
+from ganbook._checks import check_positive_int
 
 PRIORS = ("normal", "uniform")
 
@@ -73,8 +74,7 @@ class GAN(keras.Model):
         for name, fn in (("d_loss_fn", d_loss_fn), ("g_loss_fn", g_loss_fn)):
             if not callable(fn):
                 raise TypeError(f"{name} must be callable, got {fn!r}")
-        if not isinstance(n_critic, int) or isinstance(n_critic, bool) or n_critic < 1:
-            raise ValueError(f"n_critic must be a positive integer, got {n_critic!r}")
+        check_positive_int("n_critic", n_critic)
         if not gradient_penalty_weight >= 0:
             raise ValueError(f"gradient_penalty_weight must be >= 0, got {gradient_penalty_weight}")
         if clip_weights is not None and not clip_weights > 0:
@@ -182,8 +182,7 @@ class _Periodic(keras.callbacks.Callback):
 
     def __init__(self, every: int):
         super().__init__()
-        if not isinstance(every, int) or isinstance(every, bool) or every <= 0:
-            raise ValueError(f"every must be a positive number of steps, got {every!r}")
+        check_positive_int("every (a number of steps)", every)
         self.every = every
         self.steps: list[int] = []
 
@@ -346,8 +345,7 @@ def make_toy_gan(loss: str, seed: int, steps: int, latent_dim: int = 2, hidden: 
 
 def train_on_toy(gan: GAN, dist, steps: int, batch_size: int = 128, seed: int = 0) -> dict:
     """Train ``gan`` for ``steps`` generator steps on fresh samples of ``dist``; return its history."""
-    if not isinstance(steps, int) or steps <= 0:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    check_positive_int("steps", steps)
     real = dist.sample(steps * batch_size, seed=seed).astype(np.float32)
     batches = tf.data.Dataset.from_tensor_slices(real).batch(batch_size).prefetch(tf.data.AUTOTUNE)
     return gan.fit(batches, epochs=1, verbose=0, callbacks=[StopOnNonFinite()]).history
