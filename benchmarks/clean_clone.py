@@ -11,8 +11,9 @@ import os
 import subprocess
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
+
+from common import utc_now
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "clean_clone.json"
@@ -40,7 +41,7 @@ def main() -> None:
     RESULTS.write_text(json.dumps({
         "command": "make test", "steps": steps, "cores": os.cpu_count(),
         "outcome": "passed" if not any(codes) else f"FAILED (exit codes {codes})",
-        "measured_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "measured_at": utc_now(),
     }, indent=2) + "\n")
     print(RESULTS.read_text())
 

@@ -14,10 +14,10 @@ import json
 import os
 import platform
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
+from common import utc_now
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,7 +75,7 @@ def main() -> None:
         "tensorflow": tf.__version__, "keras": keras.__version__,
         "data": {name: load_dataset(name).provenance["source"] for name in ("mnist", "fashion_mnist")},
     }
-    results["measured_at"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    results["measured_at"] = utc_now()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
