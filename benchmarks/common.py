@@ -15,16 +15,24 @@ BOOK_DCGAN = {"LATENT_DIM": 16, "G_WIDTH": 16, "D_WIDTH": 32, "BATCH_SIZE": 64,
               "LEARNING_RATE": 2e-3, "REAL_LABEL": 0.9}
 
 
-def make_book_dcgan(schedule_steps: int, jit_compile: bool = False):
+def make_book_dcgan(schedule_steps: int, jit_compile: bool = False, seed: int = 0):
     """The chapter's compiled DCGAN, its learning rates decaying to 0 over ``schedule_steps``."""
-    from functools import partial
-
-    import keras
-    from ganbook import losses, models, training
+    from ganbook import models, training
 
     config = BOOK_DCGAN
     gan = training.GAN(models.make_dcgan_generator(config["LATENT_DIM"], config["G_WIDTH"]),
-                       models.make_dcgan_discriminator(config["D_WIDTH"]))
+                       models.make_dcgan_discriminator(config["D_WIDTH"]), seed=seed)
+    return compile_book_dcgan(gan, schedule_steps, jit_compile)
+
+
+def compile_book_dcgan(gan, schedule_steps: int, jit_compile: bool = False):
+    """Compile ``gan`` as the chapter does: Adam(beta_1=0.5) with cosine decay, smoothed BCE."""
+    from functools import partial
+
+    import keras
+    from ganbook import losses
+
+    config = BOOK_DCGAN
 
     def adam():
         schedule = keras.optimizers.schedules.CosineDecay(config["LEARNING_RATE"], schedule_steps)

@@ -139,6 +139,33 @@ def time_to_quality_table() -> str:
     return "\n".join(lines)
 
 
+def latent_code_table() -> str:
+    """Markdown table of the DCGAN with and without a one-hot latent code, from dcgan_latent_code.json."""
+    results = _load("dcgan_latent_code")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/dcgan_latent_code.py`._"
+
+    def per_seed(runs: list, key: str, fmt: str) -> str:
+        return ", ".join(format(r[key], fmt) for r in runs)
+
+    def mean(runs: list, key: str) -> float:
+        return sum(r[key] for r in runs) / len(runs)
+
+    lines = ["| prior | classifier score (each seed) | class KL (each seed) | FID, mean | "
+             "unsure samples, mean | their share of the entropy, mean |", "|---|---|---|---|---|---|"]
+    for name, runs in results["variants"].items():
+        lines.append(f"| {name} | {per_seed(runs, 'classifier_score', '.2f')} | "
+                     f"{per_seed(runs, 'class_kl', '.3f')} | {mean(runs, 'fid'):.1f} | "
+                     f"{mean(runs, 'unsure_share'):.1%} | {mean(runs, 'unsure_entropy_share'):.0%} |")
+    seeds = ", ".join(str(r["seed"]) for r in next(iter(results["variants"].values())))
+    lines += ["", f"The Keras chapter's DCGAN and training settings, {results['steps']} steps, seeds "
+              f"{seeds}; metrics on {results['n_eval']} samples (real images score "
+              f"{results['floor']['classifier_score']:.2f}). A sample is unsure when the "
+              f"evaluator's top probability is below 0.9. Measured {results['measured_at']} by "
+              f"`benchmarks/dcgan_latent_code.py` ({results['machine']}); data: {results['data']}."]
+    return "\n".join(lines)
+
+
 def step_speed_table() -> str:
     """Markdown table of DCGAN step times per TensorFlow setting, from step_speed.json."""
     results = _load("step_speed")
@@ -158,7 +185,7 @@ SECTIONS = {"step-speed": step_speed_table, "profile-times": profile_times_table
             "toy-losses": toy_losses_table,
             "mlp-gan": lambda: chapter_metrics_table("mlp_gan", "tf_mlp_gan"),
             "dcgan": lambda: chapter_metrics_table("keras_dcgan", "keras_dcgan"),
-            "time-to-quality": time_to_quality_table}
+            "time-to-quality": time_to_quality_table, "latent-code": latent_code_table}
 
 
 def render(text: str) -> str:
