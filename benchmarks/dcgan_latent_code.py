@@ -6,21 +6,24 @@ name those, and they cost most of the classifier score.  Giving the prior separa
 pieces (a one-hot code of ``CODES`` categories, times ``CODE_SCALE``, appended to z:
 after the generator's first, linear layer, a mixture of Gaussians with learned means,
 as in DeLiGAN and InfoGAN's categorical code, without any labels) removes the need to
-pass between them.  Both versions train for the chapter's number of steps, on the same
-images, for several seeds; writes results/dcgan_latent_code.json.
-Usage: python benchmarks/dcgan_latent_code.py [--seeds 0 1 2] [--steps 2000]
+pass between them.  A third version adds a minibatch-standard-deviation feature to the
+discriminator, against categories that collapse onto one digit, and trains 2,500 steps.
+Each trains on the same images for several seeds; writes results/dcgan_latent_code.json
+(variants not run keep their earlier results there).
+Usage: python benchmarks/dcgan_latent_code.py [--variants plain code code+mbstd] [--seeds 0 1 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 import keras
 import numpy as np
 import tensorflow as tf
-from common import BOOK_DCGAN, compile_book_dcgan, make_book_dcgan, write_results
+from common import BOOK_DCGAN, RESULTS_DIR, compile_book_dcgan, make_book_dcgan, write_results
 from ganbook import data, metrics, models, training
 
 CODES, CODE_SCALE = 10, 3.0
@@ -47,11 +50,24 @@ class CodedGAN(training.GAN):
         return tf.concat([gaussian, self.scale * tf.one_hot(category, self.codes)], axis=1)
 
 
-def make_coded_dcgan(schedule_steps: int, seed: int = 0) -> CodedGAN:
+def make_coded_dcgan(schedule_steps: int, seed: int = 0, minibatch_stddev: bool = False) -> CodedGAN:
     """The chapter's DCGAN and training settings, with a one-hot code appended to z."""
     generator = models.make_dcgan_generator(BOOK_DCGAN["LATENT_DIM"] + CODES, BOOK_DCGAN["G_WIDTH"])
-    discriminator = models.make_dcgan_discriminator(BOOK_DCGAN["D_WIDTH"])
+    discriminator = models.make_dcgan_discriminator(BOOK_DCGAN["D_WIDTH"], minibatch_stddev=minibatch_stddev)
     return compile_book_dcgan(CodedGAN(generator, discriminator, CODES, CODE_SCALE, seed), schedule_steps)
+
+
+def make_coded_mbstd_dcgan(schedule_steps: int, seed: int = 0) -> CodedGAN:
+    """``make_coded_dcgan`` with a minibatch-stddev feature in the discriminator."""
+    return make_coded_dcgan(schedule_steps, seed, minibatch_stddev=True)
+
+
+# key: (label, builder, training steps)
+VARIANTS = {
+    "plain": ("book DCGAN (z ~ N(0, I))", make_book_dcgan, 2000),
+    "code": (f"+ one-hot code ({CODES} categories x {CODE_SCALE:g})", make_coded_dcgan, 2000),
+    "code+mbstd": ("+ one-hot code + minibatch stddev in D", make_coded_mbstd_dcgan, 2500),
+}
 
 
 def ambiguity(images: np.ndarray) -> dict:
@@ -82,23 +98,24 @@ def run(make, images: np.ndarray, steps: int, seed: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--steps", type=int, default=2000, help="the chapter's full profile trains 2000")
     args = parser.parse_args()
     dataset = data.load_dataset("mnist")
     images = data.to_signed_range(dataset.x_train[:N_TRAIN])
-    variants = {"book DCGAN (z ~ N(0, I))": make_book_dcgan,
-                f"+ one-hot code ({CODES} categories x {CODE_SCALE:g})": make_coded_dcgan}
-    results = {}
-    for name, make in variants.items():
+    previous = RESULTS_DIR / "dcgan_latent_code.json"
+    results = json.loads(previous.read_text())["variants"] if previous.is_file() else {}
+    for key in args.variants:
+        name, make, steps = VARIANTS[key]
         results[name] = []
         for seed in args.seeds:
-            results[name].append(run(make, images, args.steps, seed))
+            results[name].append(run(make, images, steps, seed))
             r = results[name][-1]
             print(f"{name}, seed {seed}: score {r['classifier_score']:.2f}, class KL "
                   f"{r['class_kl']:.3f}, FID {r['fid']:.1f}, unsure {r['unsure_share']:.3f}", flush=True)
+    order = [name for name, _, _ in VARIANTS.values() if name in results]
     write_results("dcgan_latent_code", {
-        "variants": results, "steps": args.steps, "n_eval": N_EVAL,
+        "variants": {name: results[name] for name in order}, "n_eval": N_EVAL,
         "data": dataset.describe().splitlines()[0], "floor": metrics.real_floor("mnist", N_EVAL),
     })
 

@@ -95,11 +95,31 @@ def make_upsampling_generator(latent_dim: int = 64, width: int = 64, channels: i
     return _check_shape(model, (28, 28, channels))
 
 
-def make_dcgan_discriminator(width: int = 32, channels: int = 1) -> keras.Model:
+class MinibatchStddev(layers.Layer):
+    """Append one feature map: the standard deviation of each feature over the batch,
+    averaged over features and positions (Karras et al., 2018).
+
+    A discriminator that sees it can tell a batch of near-identical fakes from a varied
+    real batch, which pushes the generator towards variety.
+    """
+
+    def call(self, x):
+        from keras import ops
+
+        spread = ops.mean(ops.sqrt(ops.var(x, axis=0) + 1e-8))
+        return ops.concatenate([x, ops.ones_like(x[..., :1]) * spread], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] + 1)
+
+
+def make_dcgan_discriminator(width: int = 32, channels: int = 1,
+                             minibatch_stddev: bool = False) -> keras.Model:
     """DCGAN discriminator for 28x28 images: strided convolutions and LeakyReLU(0.2), no pooling.
 
     ``image -> conv 4x4/2 to 14x14xwidth -> conv 4x4/2 to 7x7x(2·width) -> conv 3x3/2
     to 4x4x(4·width)``, each followed by LeakyReLU, ``-> flatten -> one logit``.
+    ``minibatch_stddev`` inserts a ``MinibatchStddev`` feature before the last convolution.
     """
     check_positive_int("width", width)
     model = keras.Sequential([
@@ -108,6 +128,7 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1) -> keras.Model:
         layers.LeakyReLU(0.2),
         layers.Conv2D(2 * width, 4, strides=2, padding="same"),
         layers.LeakyReLU(0.2),
+        *([MinibatchStddev()] if minibatch_stddev else []),
         layers.Conv2D(4 * width, 3, strides=2, padding="same"),
         layers.LeakyReLU(0.2),
         layers.Flatten(),

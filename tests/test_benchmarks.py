@@ -73,3 +73,15 @@ def test_ambiguity_of_real_digits_and_of_a_blend_of_two():
     assert blend["unsure_share"] > 0.2
     assert blend["unsure_top_two"] > 0.8
     assert 0.5 < blend["unsure_entropy_share"] <= 1.0
+
+
+def test_benchmark_variants_differ_only_where_their_labels_say():
+    from dcgan_latent_code import VARIANTS
+    from ganbook import models
+
+    built = {key: make(10) for key, (_, make, _) in VARIANTS.items()}
+    has_stddev = {key: any(isinstance(layer, models.MinibatchStddev) for layer in gan.discriminator.layers)
+                  for key, gan in built.items()}
+    assert has_stddev == {"plain": False, "code": False, "code+mbstd": True}
+    assert built["plain"].latent_dim == BOOK_DCGAN["LATENT_DIM"]
+    assert built["code"].latent_dim == built["code+mbstd"].latent_dim == BOOK_DCGAN["LATENT_DIM"] + 10

@@ -53,3 +53,21 @@ def test_dcgan_feature_maps_follow_the_documented_sizes():
 
     assert conv_shapes(generator) == [(14, 14, 8), (28, 28, 4), (28, 28, 1)]
     assert conv_shapes(discriminator) == [(14, 14, 4), (7, 7, 8), (4, 4, 16)]
+
+
+def test_minibatch_stddev_appends_the_mean_spread_over_the_batch():
+    x = np.stack([np.zeros((3, 3, 2)), np.full((3, 3, 2), 2.0)]).astype("float32")
+    out = np.asarray(models.MinibatchStddev()(x))
+    assert out.shape == (2, 3, 3, 3)
+    np.testing.assert_allclose(out[..., :2], x)
+    np.testing.assert_allclose(out[..., 2], 1.0, rtol=1e-4)  # the sd of {0, 2} is 1
+    same = np.asarray(models.MinibatchStddev()(np.ones((4, 2, 2, 1), "float32")))
+    np.testing.assert_allclose(same[..., 1], 0.0, atol=1e-3)  # identical images: no spread
+
+
+def test_dcgan_discriminator_with_minibatch_stddev_reads_one_more_channel():
+    plain = models.make_dcgan_discriminator(width=4)
+    varied = models.make_dcgan_discriminator(width=4, minibatch_stddev=True)
+    assert varied.output_shape == (None, 1)
+    assert any(isinstance(layer, models.MinibatchStddev) for layer in varied.layers)
+    assert varied.layers[-4].kernel.shape[2] == plain.layers[-4].kernel.shape[2] + 1 == 9

@@ -151,18 +151,20 @@ def latent_code_table() -> str:
     def mean(runs: list, key: str) -> float:
         return sum(r[key] for r in runs) / len(runs)
 
-    lines = ["| prior | classifier score (each seed) | class KL (each seed) | FID, mean | "
-             "unsure samples, mean | their share of the entropy, mean |", "|---|---|---|---|---|---|"]
+    lines = ["| variant | steps | classifier score (each seed) | class KL (each seed) | FID, mean | "
+             "unsure samples, mean | their share of the entropy, mean |", "|---|---|---|---|---|---|---|"]
     for name, runs in results["variants"].items():
-        lines.append(f"| {name} | {per_seed(runs, 'classifier_score', '.2f')} | "
+        lines.append(f"| {name} | {runs[0]['steps']} | {per_seed(runs, 'classifier_score', '.2f')} | "
                      f"{per_seed(runs, 'class_kl', '.3f')} | {mean(runs, 'fid'):.1f} | "
                      f"{mean(runs, 'unsure_share'):.1%} | {mean(runs, 'unsure_entropy_share'):.0%} |")
     seeds = ", ".join(str(r["seed"]) for r in next(iter(results["variants"].values())))
-    lines += ["", f"The Keras chapter's DCGAN and training settings, {results['steps']} steps, seeds "
-              f"{seeds}; metrics on {results['n_eval']} samples (real images score "
+    lines += ["", f"The Keras chapter's DCGAN and training settings (learning rates decaying to 0 over "
+              f"each run's steps), seeds {seeds}; metrics on {results['n_eval']} samples (real images score "
               f"{results['floor']['classifier_score']:.2f}). A sample is unsure when the "
-              f"evaluator's top probability is below 0.9. Measured {results['measured_at']} by "
-              f"`benchmarks/dcgan_latent_code.py` ({results['machine']}); data: {results['data']}."]
+              f"evaluator's top probability is below 0.9. Measured by "
+              f"`benchmarks/dcgan_latent_code.py`, file last written {results['measured_at']} (a "
+              f"run of some variants keeps the others' earlier rows; {results['machine']}); "
+              f"data: {results['data']}."]
     return "\n".join(lines)
 
 
