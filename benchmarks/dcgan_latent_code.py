@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from functools import partial
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 import keras
@@ -57,16 +58,12 @@ def make_coded_dcgan(schedule_steps: int, seed: int = 0, minibatch_stddev: bool 
     return compile_book_dcgan(CodedGAN(generator, discriminator, CODES, CODE_SCALE, seed), schedule_steps)
 
 
-def make_coded_mbstd_dcgan(schedule_steps: int, seed: int = 0) -> CodedGAN:
-    """``make_coded_dcgan`` with a minibatch-stddev feature in the discriminator."""
-    return make_coded_dcgan(schedule_steps, seed, minibatch_stddev=True)
-
-
 # key: (label, builder, training steps)
 VARIANTS = {
     "plain": ("book DCGAN (z ~ N(0, I))", make_book_dcgan, 2000),
     "code": (f"+ one-hot code ({CODES} categories x {CODE_SCALE:g})", make_coded_dcgan, 2000),
-    "code+mbstd": ("+ one-hot code + minibatch stddev in D", make_coded_mbstd_dcgan, 2500),
+    "code+mbstd": ("+ one-hot code + minibatch stddev in D",
+                   partial(make_coded_dcgan, minibatch_stddev=True), 2500),
 }
 
 
