@@ -11,28 +11,29 @@ from pathlib import Path
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 # The Keras DCGAN chapter's configuration (its `parameters` cell); a test keeps them equal.
-BOOK_DCGAN = {"LATENT_DIM": 16, "G_WIDTH": 16, "D_WIDTH": 32, "BATCH_SIZE": 64,
-              "LEARNING_RATE": 2e-3, "REAL_LABEL": 0.9}
+BOOK_DCGAN = {"LATENT_DIM": 16, "CODES": 20, "CODE_SCALE": 3.0, "G_WIDTH": 16, "D_WIDTH": 32,
+              "MINIBATCH_STDDEV": True, "BATCH_SIZE": 64, "LEARNING_RATE": 2e-3, "REAL_LABEL": 0.9}
 
 
-def make_book_dcgan(schedule_steps: int, jit_compile: bool = False, seed: int = 0):
-    """The chapter's compiled DCGAN, its learning rates decaying to 0 over ``schedule_steps``."""
-    from ganbook import models, training
+def make_book_dcgan(schedule_steps: int, jit_compile: bool = False, seed: int = 0, **changes):
+    """The chapter's compiled DCGAN, its learning rates decaying to 0 over ``schedule_steps``.
 
-    config = BOOK_DCGAN
-    gan = training.GAN(models.make_dcgan_generator(config["LATENT_DIM"], config["G_WIDTH"]),
-                       models.make_dcgan_discriminator(config["D_WIDTH"]), seed=seed)
-    return compile_book_dcgan(gan, schedule_steps, jit_compile)
-
-
-def compile_book_dcgan(gan, schedule_steps: int, jit_compile: bool = False):
-    """Compile ``gan`` as the chapter does: Adam(beta_1=0.5) with cosine decay, smoothed BCE."""
+    ``changes`` override entries of ``BOOK_DCGAN``, e.g. ``CODES=0`` for a plain Gaussian prior.
+    """
     from functools import partial
 
     import keras
-    from ganbook import losses
+    from ganbook import losses, models, training
 
-    config = BOOK_DCGAN
+    unknown = set(changes) - set(BOOK_DCGAN)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(BOOK_DCGAN)}")
+    config = {**BOOK_DCGAN, **changes}
+    generator = models.make_dcgan_generator(config["LATENT_DIM"] + config["CODES"], config["G_WIDTH"])
+    discriminator = models.make_dcgan_discriminator(config["D_WIDTH"],
+                                                    minibatch_stddev=config["MINIBATCH_STDDEV"])
+    gan = training.GAN(generator, discriminator, seed=seed, codes=config["CODES"],
+                       code_scale=config["CODE_SCALE"])
 
     def adam():
         schedule = keras.optimizers.schedules.CosineDecay(config["LEARNING_RATE"], schedule_steps)

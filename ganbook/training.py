@@ -32,11 +32,14 @@ class GAN(keras.Model):
 
     ``latent_dim`` is read from the generator's input.  Noise is drawn statelessly from
     ``(seed, step)``, so it is reproducible and survives a resume.  ``prior`` is
-    ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).
+    ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).  With ``codes`` > 0 the last
+    ``codes`` of the ``latent_dim`` numbers are a categorical code instead: one of
+    ``codes`` equally likely categories, one-hot, times ``code_scale`` (InfoGAN's
+    categorical code, without its mutual-information term).
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int = 0,
-                 prior: str = "normal", **kwargs):
+                 prior: str = "normal", codes: int = 0, code_scale: float = 1.0, **kwargs):
         super().__init__(**kwargs)
         if not (isinstance(generator, keras.Model) and isinstance(discriminator, keras.Model)):
             raise TypeError("generator and discriminator must be keras Models")
@@ -47,6 +50,12 @@ class GAN(keras.Model):
                              f"discriminator reads {discriminator.input_shape[1:]}")
         self.generator, self.discriminator = generator, discriminator
         self.latent_dim = int(generator.input_shape[-1])
+        if not (isinstance(codes, int) and 0 <= codes < self.latent_dim):
+            raise ValueError(f"codes must be an integer from 0 to {self.latent_dim - 1} (the "
+                             f"generator reads {self.latent_dim} numbers), got {codes!r}")
+        if not code_scale > 0:
+            raise ValueError(f"code_scale must be positive, got {code_scale}")
+        self.codes, self.code_scale = codes, float(code_scale)
         self.seed, self.prior = int(seed), prior
         self.step = keras.Variable(0, dtype="int64", trainable=False, name="step")
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
@@ -98,20 +107,56 @@ class GAN(keras.Model):
     def metrics(self):
         return [self.d_loss_tracker, self.g_loss_tracker]
 
-    def sample_noise(self, n, seed) -> tf.Tensor:
-        """``n`` latent vectors from the prior, drawn statelessly with ``seed`` (two integers)."""
-        shape = tf.stack([tf.cast(n, tf.int32), self.latent_dim])
+    def sample_noise(self, n, seed, category=None) -> tf.Tensor:
+        """``n`` latent vectors from the prior, drawn statelessly with ``seed`` (two integers).
+
+        With a code, ``category`` (an integer, or one per vector) fixes the categories
+        instead of drawing them.
+        """
+        n = tf.cast(n, tf.int32)
+        shape = tf.stack([n, self.latent_dim - self.codes])
         if self.prior == "normal":
-            return tf.random.stateless_normal(shape, seed=seed)
-        return tf.random.stateless_uniform(shape, seed=seed, minval=-1.0, maxval=1.0)
+            noise = tf.random.stateless_normal(shape, seed=seed)
+        else:
+            noise = tf.random.stateless_uniform(shape, seed=seed, minval=-1.0, maxval=1.0)
+        if not self.codes:
+            if category is not None:
+                raise ValueError("category needs a GAN with a code (codes > 0)")
+            return noise
+        return tf.concat([noise, self._code(n, seed, category)], axis=1)
+
+    def _code(self, n, seed, category) -> tf.Tensor:
+        # The scaled one-hot codes of `category`, or of categories drawn with a seed of
+        # their own, so that the continuous part does not depend on the code.
+        if category is None:
+            # floor(u * codes) draws what tf.random.stateless_categorical draws for equal
+            # logits, but compiles with XLA as well.
+            code_seed = tf.cast(seed, tf.int64) + tf.constant([0, 1 << 40], tf.int64)
+            u = tf.random.stateless_uniform(tf.reshape(n, [1]), seed=code_seed, dtype=tf.float64)
+            category = tf.cast(tf.floor(u * self.codes), tf.int32)
+        else:
+            category = np.broadcast_to(category, (int(n),))
+            if not (np.issubdtype(category.dtype, np.integer)
+                    and ((category >= 0) & (category < self.codes)).all()):
+                raise ValueError(f"category must be integers in 0..{self.codes - 1}, "
+                                 f"got {sorted(set(category.tolist()))}")
+        return self.code_scale * tf.one_hot(category, self.codes)
+
+    def code_of(self, z) -> np.ndarray:
+        """The category of each latent vector in ``z`` (a GAN with a code)."""
+        if not self.codes:
+            raise ValueError("code_of needs a GAN with a code (codes > 0)")
+        return np.argmax(np.asarray(z)[:, -self.codes:], axis=1)
 
     def call(self, z, training=False):
         """Generated samples for latent vectors ``z``."""
         return self.generator(z, training=training)
 
-    def generate(self, n: int, seed: int = 0) -> np.ndarray:
-        """``n`` samples (inference mode) as a NumPy array, reproducible for the same seed."""
-        return self.generator(self.sample_noise(n, (seed, -1)), training=False).numpy()
+    def generate(self, n: int, seed: int = 0, category=None) -> np.ndarray:
+        """``n`` samples (inference mode) as a NumPy array, reproducible for the same seed;
+        ``category`` fixes the code's categories (see ``sample_noise``)."""
+        noise = self.sample_noise(n, (seed, -1), category=category)
+        return self.generator(noise, training=False).numpy()
 
     def _noise_seed(self, k: int) -> tf.Tensor:
         # A fresh, reproducible seed for draw k of the current step.

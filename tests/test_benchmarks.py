@@ -29,34 +29,17 @@ def test_benchmark_dcgan_configuration_is_the_chapters():
 
 def test_book_dcgan_is_built_from_the_configuration():
     gan = make_book_dcgan(schedule_steps=10)
-    assert gan.generator.input_shape == (None, BOOK_DCGAN["LATENT_DIM"])
+    assert gan.generator.input_shape == (None, BOOK_DCGAN["LATENT_DIM"] + BOOK_DCGAN["CODES"])
+    assert (gan.codes, gan.code_scale) == (BOOK_DCGAN["CODES"], BOOK_DCGAN["CODE_SCALE"])
     assert gan.discriminator.layers[0].filters == BOOK_DCGAN["D_WIDTH"]
     assert gan.d_loss_fn.keywords == {"real_label": BOOK_DCGAN["REAL_LABEL"]}
 
 
-def test_coded_gan_noise_ends_in_one_scaled_one_hot_code_per_vector():
-    from dcgan_latent_code import CODE_SCALE, CODES, make_coded_dcgan
-
-    gan = make_coded_dcgan(schedule_steps=10)
-    noise = gan.sample_noise(4000, (0, 1)).numpy()
-    assert noise.shape == (4000, BOOK_DCGAN["LATENT_DIM"] + CODES)
-    code = noise[:, -CODES:]
-    assert set(np.unique(code)) == {0.0, CODE_SCALE}
-    np.testing.assert_array_equal((code == CODE_SCALE).sum(1), 1)
-    shares = (code == CODE_SCALE).mean(0)
-    assert np.all(np.abs(shares - 1 / CODES) < 0.03), shares  # categories equally likely
-    assert abs(noise[:, :-CODES].std() - 1.0) < 0.05  # the rest is N(0, 1)
-    np.testing.assert_array_equal(noise, gan.sample_noise(4000, (0, 1)).numpy())
-    assert not np.array_equal(code, gan.sample_noise(4000, (0, 2)).numpy()[:, -CODES:])
-
-
-def test_coded_gan_rejects_a_code_as_long_as_the_generator_input():
-    from dcgan_latent_code import CodedGAN
-    from ganbook import models
-
-    generator = models.make_dcgan_generator(latent_dim=10)
-    with pytest.raises(ValueError, match="codes must be between 1 and 9"):
-        CodedGAN(generator, models.make_dcgan_discriminator(), codes=10, scale=3.0)
+def test_book_dcgan_settings_can_be_changed_but_not_misspelt():
+    plain = make_book_dcgan(schedule_steps=10, CODES=0)
+    assert plain.codes == 0 and plain.latent_dim == BOOK_DCGAN["LATENT_DIM"]
+    with pytest.raises(ValueError, match="unknown settings \\['CODE'\\]"):
+        make_book_dcgan(schedule_steps=10, CODE=0)
 
 
 def test_ambiguity_of_real_digits_and_of_a_blend_of_two():
@@ -79,9 +62,11 @@ def test_benchmark_variants_differ_only_where_their_labels_say():
     from dcgan_latent_code import VARIANTS
     from ganbook import models
 
-    built = {key: make(10) for key, (_, make, _) in VARIANTS.items()}
+    built = {key: make_book_dcgan(10, **changes) for key, (_, changes, _) in VARIANTS.items()}
     has_stddev = {key: any(isinstance(layer, models.MinibatchStddev) for layer in gan.discriminator.layers)
                   for key, gan in built.items()}
-    assert has_stddev == {"plain": False, "code": False, "code+mbstd": True}
-    assert built["plain"].latent_dim == BOOK_DCGAN["LATENT_DIM"]
-    assert built["code"].latent_dim == built["code+mbstd"].latent_dim == BOOK_DCGAN["LATENT_DIM"] + 10
+    assert has_stddev == {"plain": False, "code": False, "code+mbstd": True, "book": True}
+    codes = {key: gan.codes for key, gan in built.items()}
+    assert codes == {"plain": 0, "code": 10, "code+mbstd": 10, "book": BOOK_DCGAN["CODES"]}
+    assert all(gan.latent_dim == BOOK_DCGAN["LATENT_DIM"] + codes[key] for key, gan in built.items())
+    assert all(gan.code_scale == BOOK_DCGAN["CODE_SCALE"] for gan in built.values())

@@ -39,3 +39,19 @@ def test_pins_are_exact_and_environment_yml_uses_them():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "-r requirements.lock" in pip_section
+
+
+def test_speedup_row_divides_times_and_bounds_thresholds_the_tutorial_missed():
+    update_readme = load_tool("update_readme")
+
+    def hit(seconds):
+        return None if seconds is None else {"seconds": seconds, "step": 1}
+
+    def config(score_seconds, fid_seconds):
+        return {"score": {"9.0": hit(score_seconds)}, "fid": {"20.0": hit(fid_seconds)}}
+
+    results = {"cap_minutes": 20, "score_thresholds": [9.0], "fid_thresholds": [20.0],
+               "configurations": {"book": config(100.0, None), "tutorial": config(400.0, None)}}
+    assert update_readme._speedup_row(results) == "| book sooner by | 4.0× | – | | |"
+    results["configurations"] = {"book": config(150.0, 60.0), "tutorial": config(None, None)}
+    assert update_readme._speedup_row(results) == "| book sooner by | ≥ 8.0× | ≥ 20.0× | | |"

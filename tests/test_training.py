@@ -81,6 +81,54 @@ def test_noise_is_reproducible_and_generate_is_seeded():
     assert z.shape == (1000, LATENT) and z.min() >= -1 and z.max() <= 1
 
 
+def test_a_code_ends_each_noise_vector_in_one_scaled_one_hot():
+    codes, scale = 4, 3.0
+    gan = training.GAN(models.make_mlp(LATENT + codes, 6, (8,)), models.make_mlp(6, 1, (8,)),
+                       codes=codes, code_scale=scale)
+    noise = gan.sample_noise(4000, (0, 1)).numpy()
+    assert noise.shape == (4000, LATENT + codes)
+    code = noise[:, -codes:]
+    assert set(np.unique(code)) == {0.0, scale}
+    np.testing.assert_array_equal((code == scale).sum(1), 1)
+    shares = (code == scale).mean(0)
+    assert np.all(np.abs(shares - 1 / codes) < 0.03), shares  # categories equally likely
+    assert abs(noise[:, :-codes].std() - 1.0) < 0.05  # the rest is N(0, 1)
+    np.testing.assert_array_equal(noise, gan.sample_noise(4000, (0, 1)).numpy())
+    assert not np.array_equal(code, gan.sample_noise(4000, (0, 2)).numpy()[:, -codes:])
+    np.testing.assert_array_equal(gan.code_of(noise), np.argmax(code, axis=1))
+    fixed = gan.sample_noise(3, (0, 1), category=[2, 0, 2]).numpy()
+    np.testing.assert_array_equal(gan.code_of(fixed), [2, 0, 2])
+    # Fixing the categories leaves the continuous part as it was.
+    np.testing.assert_array_equal(fixed[:, :-codes], noise[:3, :-codes])
+    # The draws are those of tf.random.stateless_categorical with equal logits.
+    categorical = tf.random.stateless_categorical(tf.zeros([1, codes]), 4000, seed=[0, 1 + (1 << 40)])
+    np.testing.assert_array_equal(gan.code_of(noise), categorical[0].numpy())
+
+
+def test_a_gan_with_a_code_compiles_with_xla():
+    codes = 3
+    gan = training.GAN(models.make_mlp(LATENT + codes, 6, (8,)), models.make_mlp(6, 1, (8,)), codes=codes)
+    gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
+    # Called directly: Keras turns jit_compile off while op determinism is on (as in these tests).
+    losses_after = tf.function(gan.train_step, jit_compile=True)(tf.constant(real_vectors(16)))
+    assert int(gan.step.numpy()) == 1 and np.isfinite(float(losses_after["d_loss"]))
+
+
+def test_bad_codes_are_rejected_with_the_expected_range():
+    g, d = models.make_mlp(LATENT, 6, (8,)), models.make_mlp(6, 1, (8,))
+    with pytest.raises(ValueError, match=f"codes must be an integer from 0 to {LATENT - 1}"):
+        training.GAN(g, d, codes=LATENT)
+    with pytest.raises(ValueError, match="code_scale must be positive"):
+        training.GAN(g, d, codes=2, code_scale=0.0)
+    coded = training.GAN(g, d, codes=2)
+    with pytest.raises(ValueError, match=r"category must be integers in 0..1, got \[2\]"):
+        coded.sample_noise(3, (0, 0), category=2)
+    with pytest.raises(ValueError, match="category must be integers"):
+        coded.sample_noise(2, (0, 0), category=[0.5, 1.0])
+    with pytest.raises(ValueError, match="needs a GAN with a code"):
+        training.GAN(g, d).sample_noise(3, (0, 0), category=0)
+
+
 def fit_with_backup(gan, backup_dir, epochs, callbacks=()):
     batches = training.SeededEpochs(real_vectors(), batch_size=16, seed=7)
     backup = keras.callbacks.BackupAndRestore(str(backup_dir))
