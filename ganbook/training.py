@@ -50,12 +50,12 @@ class GAN(keras.Model):
                              f"discriminator reads {discriminator.input_shape[1:]}")
         self.generator, self.discriminator = generator, discriminator
         self.latent_dim = int(generator.input_shape[-1])
-        if not (isinstance(codes, int) and 0 <= codes < self.latent_dim):
+        if not (isinstance(codes, (int, np.integer)) and 0 <= codes < self.latent_dim):
             raise ValueError(f"codes must be an integer from 0 to {self.latent_dim - 1} (the "
                              f"generator reads {self.latent_dim} numbers), got {codes!r}")
         if not code_scale > 0:
             raise ValueError(f"code_scale must be positive, got {code_scale}")
-        self.codes, self.code_scale = codes, float(code_scale)
+        self.codes, self.code_scale = int(codes), float(code_scale)
         self.seed, self.prior = int(seed), prior
         self.step = keras.Variable(0, dtype="int64", trainable=False, name="step")
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")

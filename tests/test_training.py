@@ -118,6 +118,9 @@ def test_bad_codes_are_rejected_with_the_expected_range():
     g, d = models.make_mlp(LATENT, 6, (8,)), models.make_mlp(6, 1, (8,))
     with pytest.raises(ValueError, match=f"codes must be an integer from 0 to {LATENT - 1}"):
         training.GAN(g, d, codes=LATENT)
+    with pytest.raises(ValueError, match="codes must be an integer"):
+        training.GAN(g, d, codes=2.5)
+    assert training.GAN(g, d, codes=np.int64(2)).codes == 2
     with pytest.raises(ValueError, match="code_scale must be positive"):
         training.GAN(g, d, codes=2, code_scale=0.0)
     coded = training.GAN(g, d, codes=2)
