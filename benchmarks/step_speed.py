@@ -19,7 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 from common import BOOK_DCGAN, make_book_dcgan, write_results
-from ganbook import data, training
+from ganbook import callbacks, data
 
 SETTINGS = {
     "remapper off, no XLA (the book)": (False, False),
@@ -33,7 +33,7 @@ def ms_per_step(remapping: bool, jit_compile: bool, images: np.ndarray, steps: i
     tf.config.optimizer.set_experimental_options({"remapping": remapping})
     keras.utils.set_random_seed(0)
     gan = make_book_dcgan(steps + 10, jit_compile=jit_compile)
-    batches = training.SeededEpochs(images, BOOK_DCGAN["BATCH_SIZE"], seed=0).dataset
+    batches = callbacks.SeededEpochs(images, BOOK_DCGAN["BATCH_SIZE"], seed=0).dataset
     gan.fit(batches.take(10), epochs=1, verbose=0)
     start = time.perf_counter()
     gan.fit(batches.take(steps), epochs=1, verbose=0)

@@ -1,9 +1,10 @@
 """Helpers shared by the chapters of the GAN Book.
 
 Each module has one concern: ``budget`` (run profiles), ``data`` (datasets and
-pipelines), ``plot`` (figures), ``toy`` (toy distributions and divergences),
-``losses``, ``models``, ``training`` (the Keras GAN and its callbacks) and ``metrics``
-(sample quality).  Import ``ganbook`` before TensorFlow: it imports TensorFlow without
+pipelines), ``prepare`` (the offline conversion of the data), ``plot`` (figures), ``toy``
+(toy distributions and divergences), ``losses``, ``models``, ``training`` (the Keras
+models that train), ``callbacks`` (what runs around training) and ``metrics`` (sample
+quality).  Import ``ganbook`` before TensorFlow: it imports TensorFlow without
 its C++ start-up log, so notebook output stays readable.
 """
 

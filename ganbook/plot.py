@@ -141,7 +141,7 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str], digits: int = 4
 
 def animate_grids(frames: Sequence[Any], titles: Sequence[str] | None = None,
                   ncols: int | None = None, scale: float = 0.5, interval_ms: int = 250):
-    """An inline animation with one image grid per frame (e.g. ``Snapshots.frames``).
+    """An inline animation with one image grid per frame (e.g. ``callbacks.Snapshots.frames``).
 
     Each frame is a batch of images as ``image_grid`` accepts them; ``titles`` labels
     the frames (e.g. the training step).  Plays in Jupyter, Colab and the book.

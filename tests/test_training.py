@@ -1,4 +1,4 @@
-"""Tests of ganbook.training: the GAN's train_step, resume, the non-finite guard, callbacks."""
+"""Tests of ganbook.training: the GAN's train_step, its noise and code, resume, the toy runs."""
 
 import json
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganbook import losses, models, toy, training
+from ganbook import callbacks, losses, models, toy, training
 
 LATENT = 4
 
@@ -132,11 +132,11 @@ def test_bad_codes_are_rejected_with_the_expected_range():
         training.GAN(g, d).sample_noise(3, (0, 0), category=0)
 
 
-def fit_with_backup(gan, backup_dir, epochs, callbacks=()):
-    batches = training.SeededEpochs(real_vectors(), batch_size=16, seed=7)
+def fit_with_backup(gan, backup_dir, epochs, extra_callbacks=()):
+    batches = callbacks.SeededEpochs(real_vectors(), batch_size=16, seed=7)
     backup = keras.callbacks.BackupAndRestore(str(backup_dir))
     return gan.fit(batches.dataset, epochs=epochs, verbose=0,
-                   callbacks=[batches, backup, *callbacks])
+                   callbacks=[batches, backup, *extra_callbacks])
 
 
 class Interrupt(keras.callbacks.Callback):
@@ -158,7 +158,7 @@ def test_resume_after_an_interruption_ends_with_the_same_weights(tmp_path):
 
     interrupted = tiny_gan()
     with pytest.raises(KeyboardInterrupt):
-        fit_with_backup(interrupted, tmp_path / "b", epochs=5, callbacks=[Interrupt(16)])
+        fit_with_backup(interrupted, tmp_path / "b", epochs=5, extra_callbacks=[Interrupt(16)])
     metadata = json.loads((tmp_path / "b" / "training_metadata.json").read_text())
     assert metadata["epoch"] == 2  # the last checkpoint: the end of epoch 2, step 12
 
@@ -174,75 +174,10 @@ def test_resume_after_an_interruption_ends_with_the_same_weights(tmp_path):
     assert not (tmp_path / "b").exists(), "a finished run deletes its backup"
 
 
-def _sgd_gan(learning_rate):
-    """A WGAN trained with plain SGD at ``learning_rate`` (a number or a schedule)."""
-    keras.utils.set_random_seed(0)
-    gan = training.GAN(models.make_mlp(LATENT, 6, (16,), name="g"),
-                       models.make_mlp(6, 1, (16,), name="d"))
-    gan.compile(keras.optimizers.SGD(learning_rate), keras.optimizers.SGD(learning_rate),
-                losses.wasserstein_d_loss, losses.wasserstein_g_loss)
-    return gan
 
 
-def test_non_finite_loss_stops_training_and_keeps_the_last_good_checkpoint(tmp_path):
-    exploding = keras.optimizers.schedules.PiecewiseConstantDecay([8], [1e-3, 1e30])
-    gan = _sgd_gan(exploding)
-    with pytest.raises(training.NonFiniteLossError, match=r"(d_loss|g_loss) became (nan|inf|-inf) at step \d+"):
-        fit_with_backup(gan, tmp_path / "run", epochs=5, callbacks=[training.StopOnNonFinite()])
-    assert json.loads((tmp_path / "run" / "training_metadata.json").read_text())["epoch"] >= 1
-    restored = _sgd_gan(exploding)
-    restored.load_weights(tmp_path / "run" / "latest.weights.h5")
-    assert all(np.isfinite(w).all() for w in weights(restored))
-    assert 6 <= int(restored.step.numpy()) < int(gan.step.numpy())
 
 
-def test_snapshots_use_fixed_noise_and_record_their_steps():
-    gan = tiny_gan()
-    noise = np.random.default_rng(0).normal(size=(5, LATENT)).astype(np.float32)
-    snapshots = training.Snapshots(noise, every=4)
-    batches = training.SeededEpochs(real_vectors(), batch_size=16, seed=0)
-    gan.fit(batches.dataset, epochs=2, verbose=0, callbacks=[batches, snapshots])
-    assert snapshots.steps == [0, 4, 8, 12]
-    frames = np.stack(snapshots.frames)
-    assert frames.shape == (4, 5, 6)
-    np.testing.assert_allclose(frames[-1], gan.generator(noise).numpy(), atol=1e-6)
-
-
-def test_periodic_callbacks_do_not_miss_intervals_with_steps_per_execution():
-    gan = tiny_gan(steps_per_execution=3)
-    snapshots = training.Snapshots(np.zeros((2, LATENT), np.float32), every=4)
-    batches = training.SeededEpochs(real_vectors(), batch_size=16, seed=0)
-    gan.fit(batches.dataset, epochs=2, verbose=0, callbacks=[batches, snapshots])
-    assert snapshots.steps == [0, 6, 9, 12]  # the first step on or after 4, 8 and the end
-
-
-def test_evaluate_records_metrics_of_generated_images():
-    keras.utils.set_random_seed(0)
-    gan = training.GAN(models.make_dcgan_generator(latent_dim=8, width=4),
-                       models.make_dcgan_discriminator(width=4))
-    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
-    images = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1)).astype(np.float32)
-    evaluate = training.Evaluate(every=2, n=200)
-    batches = training.SeededEpochs(images, batch_size=8, seed=0)
-    gan.fit(batches.dataset, epochs=1, verbose=0, callbacks=[batches, evaluate])
-    assert evaluate.history["step"] == [2, 4]
-    assert len(evaluate.history["fid"]) == 2 and all(f > 0 for f in evaluate.history["fid"])
-    assert evaluate.history["n"] == [200, 200]
-
-
-def test_seeded_epochs_order_depends_only_on_seed_and_epoch():
-    x = np.arange(40, dtype=np.float32).reshape(40, 1)
-    a, b = training.SeededEpochs(x, 8, seed=1), training.SeededEpochs(x, 8, seed=1)
-
-    def order(batches, epoch):
-        batches.on_epoch_begin(epoch)
-        return np.concatenate([batch.numpy()[:, 0] for batch in batches.dataset])
-
-    first = order(a, 0)
-    assert sorted(first) == list(range(40))
-    assert not np.array_equal(first, order(a, 1))
-    np.testing.assert_array_equal(order(a, 3), order(b, 3))  # b never saw epochs 0-2
-    np.testing.assert_array_equal(first, order(a, 0))
 
 
 def test_bad_construction_and_compile_arguments_are_rejected():
@@ -278,22 +213,3 @@ def test_toy_setups_cover_every_loss_and_train():
     history = training.train_on_toy(gan, toy.Ring(), steps=50)
     assert int(gan.step.numpy()) == 50 and np.isfinite(history["d_loss"]).all()
     assert gan.generate(10).shape == (10, 2)
-
-
-def test_records_made_after_the_restored_checkpoint_are_dropped(tmp_path):
-    gan = tiny_gan()
-    snapshots = training.Snapshots(np.zeros((2, LATENT), np.float32), every=3)
-    with pytest.raises(KeyboardInterrupt):
-        fit_with_backup(gan, tmp_path / "b", epochs=4, callbacks=[snapshots, Interrupt(16)])
-    assert snapshots.steps == [0, 3, 6, 9, 12, 15]
-    seen_at_resume = []
-
-    class Recorder(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            seen_at_resume.append(list(snapshots.steps))
-
-    fit_with_backup(gan, tmp_path / "b", epochs=4, callbacks=[snapshots, Recorder()])
-    # resumed from the end of epoch 2 (step 12): 15 was recorded from discarded weights
-    assert seen_at_resume == [[0, 3, 6, 9, 12]]
-    assert snapshots.steps == [0, 3, 6, 9, 12, 15, 18, 21, 24]
-    assert len(snapshots.frames) == len(snapshots.steps)
