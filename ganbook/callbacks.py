@@ -23,15 +23,24 @@ class SeededEpochs(keras.callbacks.Callback):
     """Real training batches whose order in epoch ``e`` depends only on ``(seed, e)``.
 
     Pass ``.dataset`` to ``fit()`` and the object itself among the callbacks: it tells
-    the pipeline which epoch begins.  A run resumed by ``BackupAndRestore`` at epoch
+    the pipeline which epoch begins.  With ``labelled=(images, labels)`` the batches are
+    ``((labelled images, labels), unlabelled images)`` for semi-supervised training
+    (``data.make_semi_supervised_pipeline``); an epoch is a pass over the unlabelled ones.  A run resumed by ``BackupAndRestore`` at epoch
     ``e`` then sees the same batches as an uninterrupted run.
     """
 
-    def __init__(self, images: np.ndarray, batch_size: int, seed: int, labels: np.ndarray | None = None):
+    def __init__(self, images: np.ndarray, batch_size: int, seed: int, labels: np.ndarray | None = None,
+                 labelled: tuple[np.ndarray, np.ndarray] | None = None):
         super().__init__()
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
         self.batches_per_epoch = len(images) // batch_size
-        self.dataset = data.make_pipeline(images, batch_size, seed, labels=labels, epoch=self.epoch)
+        if labelled is None:
+            self.dataset = data.make_pipeline(images, batch_size, seed, labels=labels, epoch=self.epoch)
+        elif labels is not None:
+            raise ValueError("give labels for the images, or a labelled set beside unlabelled images, not both")
+        else:
+            self.dataset = data.make_semi_supervised_pipeline(*labelled, images, batch_size, seed,
+                                                              epoch=self.epoch)
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch.assign(epoch)

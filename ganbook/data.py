@@ -324,6 +324,45 @@ def make_pipeline(images: np.ndarray, batch_size: int, seed: int, labels: np.nda
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
+def make_semi_supervised_pipeline(labelled_images: np.ndarray, labels: np.ndarray,
+                                  unlabelled_images: np.ndarray, batch_size: int, seed: int, epoch,
+                                  labelled_batch_size: int | None = None):
+    """Batches ``((labelled images, labels), unlabelled images)`` for semi-supervised training.
+
+    A pass reads every unlabelled image once, in the seeded order of ``make_pipeline``
+    (``epoch``: an integer ``tf.Variable``, as there).  Each of its batches comes with
+    ``labelled_batch_size`` (default ``batch_size``) labelled examples, drawn by
+    reshuffling and repeating the labelled set, so every label is used equally often.
+    Only ``labels`` reach the pipeline: the unlabelled images carry none.
+    """
+    import tensorflow as tf
+
+    labelled_batch_size = batch_size if labelled_batch_size is None else labelled_batch_size
+    check_positive_int("labelled_batch_size", labelled_batch_size)
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or len(labels) != len(labelled_images) or len(labels) == 0:
+        raise ValueError(f"expected one label per labelled image, got {len(labelled_images)} "
+                         f"images and labels of shape {labels.shape}")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
+    unlabelled = make_pipeline(unlabelled_images, batch_size, seed, epoch=epoch)
+    steps = int(unlabelled.cardinality())
+    n, repeats = len(labels), -(-steps * labelled_batch_size // len(labels))
+    tensors = (tf.convert_to_tensor(labelled_images), tf.convert_to_tensor(labels))
+
+    def labelled_pass(_):
+        # `repeats` stateless permutations of the labelled set, cut into batches.
+        pass_seed = tf.stack([tf.constant(seed, tf.int64), tf.cast(epoch, tf.int64) + (1 << 40)])
+        keys = tf.random.stateless_uniform([repeats, n], seed=pass_seed)
+        order = tf.reshape(tf.argsort(keys, axis=1), [-1])[:steps * labelled_batch_size]
+        return tf.data.Dataset.from_tensor_slices(tf.reshape(order, [steps, labelled_batch_size]))
+
+    labelled = tf.data.Dataset.from_tensors(0).flat_map(labelled_pass)
+    labelled = labelled.map(lambda idx: tf.nest.map_structure(lambda t: tf.gather(t, idx), tensors))
+    ds = tf.data.Dataset.zip(labelled, unlabelled)
+    return ds.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(tf.data.AUTOTUNE)
+
+
 def labeled_subset(labels: np.ndarray, per_class: int, seed: int) -> np.ndarray:
     """Indices of exactly ``per_class`` distinct examples of every class, the same for the same seed.
 

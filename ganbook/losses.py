@@ -141,6 +141,73 @@ def clip_weights(model, limit: float = 0.01) -> None:
         variable.assign(tf.clip_by_value(variable, -limit, limit))
 
 
+# --------------------------------------------------------------------------- semi-supervised (K+1 classes)
+
+
+def _class_logits(logits, name: str) -> tf.Tensor:
+    """``logits`` as a float32 tensor of shape (N, K) with K >= 2, or a clear error."""
+    logits = tf.convert_to_tensor(logits)
+    if not logits.dtype.is_floating:
+        raise TypeError(f"{name} must be floating-point class logits, got dtype {logits.dtype.name}")
+    if logits.shape.rank != 2 or (logits.shape[1] is not None and logits.shape[1] < 2):
+        raise ValueError(f"{name} must have shape (N, K): K >= 2 class logits per example, got {logits.shape}")
+    return tf.cast(logits, tf.float32)
+
+
+def real_logit(class_logits) -> tf.Tensor:
+    """The real-vs-generated logit of a K+1 classifier whose (K+1)-th logit is fixed at 0.
+
+    With Z(x) = Σ_k exp(l_k(x)), the probability of "real" is D(x) = Z / (Z + 1) =
+    sigmoid(log Z), so the binary logit is log Z = logsumexp of the K class logits
+    (Salimans et al., 2016).  Shape (N,).
+    """
+    return tf.reduce_logsumexp(_class_logits(class_logits, "class_logits"), axis=1)
+
+
+def supervised_loss(class_logits, labels) -> tf.Tensor:
+    """Cross-entropy of the true class among the K real classes, -E log p(y | x, y ≤ K).
+
+    ``labels`` are integers in 0..K-1; anything else raises ``ValueError``.
+    """
+    logits = _class_logits(class_logits, "class_logits")
+    labels = tf.convert_to_tensor(labels)
+    if not labels.dtype.is_integer:
+        raise TypeError(f"labels must be integers, got dtype {labels.dtype.name}")
+    if labels.shape.rank != 1 or (labels.shape[0] is not None and logits.shape[0] is not None
+                                  and labels.shape[0] != logits.shape[0]):
+        raise ValueError(f"labels must have shape ({logits.shape[0]},), one per example, got {labels.shape}")
+    if tf.executing_eagerly():  # in a compiled step the op itself refuses such labels
+        values, classes = labels.numpy(), logits.shape[1]
+        if values.size and (values.min() < 0 or values.max() >= classes):
+            raise ValueError(f"labels must be class indices in 0..{classes - 1}, "
+                             f"got values in [{values.min()}, {values.max()}]")
+    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits))
+
+
+def unsupervised_loss(real_class_logits, fake_class_logits) -> tf.Tensor:
+    """-E log D(x) - E log(1 - D(G(z))) for a K+1 classifier with D(x) = Z / (Z + 1).
+
+    The discriminator's loss of the ordinary GAN (``bce_d_loss``), applied to the
+    real-vs-generated logit ``real_logit``: real unlabelled images should look real,
+    generated ones like the (K+1)-th class.
+    """
+    return bce_d_loss(real_logit(real_class_logits), real_logit(fake_class_logits))
+
+
+def feature_matching_loss(real_features, fake_features) -> tf.Tensor:
+    """‖E f(x) - E f(G(z))‖²: the squared distance between the batch means of D's features.
+
+    Salimans et al. (2016) train the generator with it instead of fooling D: it only
+    asks the generated batch to have the statistics of a real one.  Shapes (N, d), (M, d).
+    """
+    real = tf.convert_to_tensor(real_features, tf.float32)
+    fake = tf.convert_to_tensor(fake_features, tf.float32)
+    if real.shape.rank != 2 or fake.shape.rank != 2 or real.shape[1] != fake.shape[1]:
+        raise ValueError(f"features must have shapes (N, d) and (M, d) with the same d, "
+                         f"got {real.shape} and {fake.shape}")
+    return tf.reduce_sum(tf.square(tf.reduce_mean(real, axis=0) - tf.reduce_mean(fake, axis=0)))
+
+
 # --------------------------------------------------------------------------- registry
 
 

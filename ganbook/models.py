@@ -45,6 +45,40 @@ def make_mlp(input_dim: int, output_dim: int, hidden: Sequence[int] = (128, 128)
     return _check_shape(model, (output_dim,))
 
 
+class WeightNormDense(layers.Layer):
+    """A dense layer with weight normalisation (Salimans & Kingma, 2016).
+
+    Each output unit j computes ``g_j · (x · v_j) / ‖v_j‖ + b_j``: the direction ``v_j``
+    and the length ``g_j`` of its weight vector are separate parameters, which makes
+    the gradient steps better conditioned without batch statistics.
+    """
+
+    def __init__(self, units: int, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        check_positive_int("units", units)
+        self.units = units
+        self.activation = keras.activations.get(activation)
+
+    def build(self, input_shape):
+        self.v = self.add_weight(shape=(input_shape[-1], self.units), name="v",
+                                 initializer=keras.initializers.RandomNormal(stddev=0.05))
+        self.g = self.add_weight(shape=(self.units,), name="g", initializer="ones")
+        self.b = self.add_weight(shape=(self.units,), name="b", initializer="zeros")
+
+    def call(self, x):
+        from keras import ops
+
+        direction = self.v / ops.sqrt(ops.sum(ops.square(self.v), axis=0, keepdims=True))
+        return self.activation(ops.matmul(x, direction) * self.g + self.b)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": keras.activations.serialize(self.activation)}
+
+
 # --------------------------------------------------------------------------- DCGAN for 28x28 images
 
 

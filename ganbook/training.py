@@ -56,6 +56,11 @@ class GAN(keras.Model):
         self.step = keras.Variable(0, dtype="int64", trainable=False, name="step")
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        # The seed states of the networks' random layers (dropout, Gaussian noise).  Keras
+        # leaves them out of a network's checkpoint; held here, they are the GAN's own
+        # variables, so BackupAndRestore saves them and a resumed run draws the same noise.
+        self._random_layer_states = [v for network in (generator, discriminator)
+                                     for v in network.variables if v.name == "seed_generator_state"]
         self.built = True  # both networks are built; the GAN adds no layers of its own
 
     def compile(self, d_optimizer, g_optimizer, d_loss_fn: Callable = losses.bce_d_loss,
@@ -195,6 +200,113 @@ class GAN(keras.Model):
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+
+class SSGAN(GAN):
+    """A semi-supervised GAN (Salimans et al., 2016): the discriminator is a K-class classifier.
+
+    ``classifier`` maps an image to ``[logits, features]``: K class logits, and the
+    features of its last hidden layer.  A (K+1)-th class, "generated", has its logit
+    fixed at 0, so the classifier's real-vs-generated logit is ``losses.real_logit``
+    (logsumexp of the K logits) and ``d_loss_fn`` / ``g_loss_fn`` of ``GAN`` apply to it
+    unchanged.  Each training batch is ``((labelled images, labels), unlabelled images)``,
+    as ``callbacks.SeededEpochs(..., labelled=(images, labels))`` delivers it; the
+    labels of the unlabelled images are never read.  ``evaluate((images, labels))`` and
+    ``fit(validation_data=...)`` report the classifier's test ``error``.
+    """
+
+    def __init__(self, generator: keras.Model, classifier: keras.Model, seed: int = 0,
+                 prior: str = "normal", **kwargs):
+        if not isinstance(classifier, keras.Model) or len(classifier.outputs) != 2:
+            raise TypeError("classifier must be a keras Model with two outputs: "
+                            "[class logits (N, K), features (N, d)]")
+        logits_shape, features_shape = (tuple(o.shape[1:]) for o in classifier.outputs)
+        if len(logits_shape) != 1 or logits_shape[0] < 2 or len(features_shape) != 1:
+            raise ValueError(f"classifier outputs must have shapes (N, K) with K >= 2 and (N, d), "
+                             f"got {logits_shape} and {features_shape}")
+        super().__init__(generator, classifier, seed=seed, prior=prior, **kwargs)
+        self.num_classes = logits_shape[0]
+        self.supervised_tracker = keras.metrics.Mean(name="supervised_loss")
+        self.error_tracker = keras.metrics.Mean(name="error")
+
+    def compile(self, d_optimizer, g_optimizer, feature_matching: bool = True,
+                unsupervised_weight: float = 1.0, d_loss_fn: Callable = losses.bce_d_loss,
+                g_loss_fn: Callable = losses.non_saturating_g_loss, jit_compile: bool = False,
+                steps_per_execution: int = 1):
+        """Set the optimizers and the losses.
+
+        The classifier minimises ``supervised_loss`` on the labelled batch plus
+        ``unsupervised_weight`` times ``d_loss_fn`` on the real-vs-generated logits of
+        the unlabelled and the generated batch.  The generator minimises the feature
+        matching loss (``feature_matching=True``) or ``g_loss_fn`` on its samples' logits.
+        """
+        if not unsupervised_weight >= 0:
+            raise ValueError(f"unsupervised_weight must be >= 0, got {unsupervised_weight}")
+        super().compile(d_optimizer, g_optimizer, d_loss_fn, g_loss_fn, jit_compile=jit_compile,
+                        steps_per_execution=steps_per_execution)
+        self.feature_matching = bool(feature_matching)
+        self.unsupervised_weight = float(unsupervised_weight)
+
+    @property
+    def metrics(self):
+        return [self.supervised_tracker, self.d_loss_tracker, self.g_loss_tracker, self.error_tracker]
+
+    def _classifier_step(self, labelled, labels, unlabelled) -> tuple[tf.Tensor, tf.Tensor]:
+        noise = self.sample_noise(tf.shape(unlabelled)[0], self._noise_seed(0))
+        with tf.GradientTape() as tape:
+            labelled_logits, _ = self.discriminator(labelled, training=True)
+            real_logits, _ = self.discriminator(unlabelled, training=True)
+            fake_logits, _ = self.discriminator(self.generator(noise, training=True), training=True)
+            supervised = losses.supervised_loss(labelled_logits, labels)
+            unsupervised = self.d_loss_fn(losses.real_logit(real_logits), losses.real_logit(fake_logits))
+            loss = supervised + self.unsupervised_weight * unsupervised
+        variables = self.discriminator.trainable_variables
+        self.d_optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return supervised, unsupervised
+
+    def _generator_step(self, unlabelled) -> tf.Tensor:
+        noise = self.sample_noise(tf.shape(unlabelled)[0], self._noise_seed(1))
+        with tf.GradientTape() as tape:
+            fake_logits, fake_features = self.discriminator(self.generator(noise, training=True),
+                                                            training=True)
+            if self.feature_matching:
+                _, real_features = self.discriminator(unlabelled, training=True)
+                g_loss = losses.feature_matching_loss(real_features, fake_features)
+            else:
+                g_loss = self.g_loss_fn(losses.real_logit(fake_logits))
+        variables = self.generator.trainable_variables
+        self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, variables), variables))
+        return g_loss
+
+    def train_step(self, batch):
+        """One classifier update (labelled + unlabelled + generated), then one generator update."""
+        (labelled, labels), unlabelled = batch
+        supervised, unsupervised = self._classifier_step(labelled, labels, unlabelled)
+        g_loss = self._generator_step(unlabelled)
+        self.step.assign_add(1)
+        self.supervised_tracker.update_state(supervised)
+        self.d_loss_tracker.update_state(unsupervised)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"supervised_loss": self.supervised_tracker.result(),
+                "d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+    def test_step(self, batch):
+        """The classifier's error rate on ``(images, labels)``."""
+        images, labels = batch
+        logits, _ = self.discriminator(images, training=False)
+        wrong = tf.not_equal(tf.argmax(logits, axis=1), tf.cast(labels, tf.int64))
+        self.error_tracker.update_state(tf.cast(wrong, tf.float32))
+        return {"error": self.error_tracker.result()}
+
+    def classify(self, images, batch_size: int = 500) -> np.ndarray:
+        """The predicted class of each image (inference mode), as a NumPy array."""
+        images = np.asarray(images, np.float32)
+        expected = tuple(self.discriminator.input_shape[1:])
+        if images.ndim != len(expected) + 1 or images.shape[1:] != expected:
+            raise ValueError(f"images must have shape (N, {', '.join(map(str, expected))}), got {images.shape}")
+        logits = [self.discriminator(images[i:i + batch_size], training=False)[0]
+                  for i in range(0, len(images), batch_size)]
+        return np.argmax(np.concatenate(logits), axis=1)
 
 
 # --------------------------------------------------------------------------- toy problems

@@ -193,3 +193,54 @@ def test_labeled_subset_rejects_impossible_requests():
         data.labeled_subset(labels, 0, seed=0)
     with pytest.raises(ValueError, match="one-dimensional"):
         data.labeled_subset(labels.reshape(3, 1), 1, seed=0)
+
+
+def test_semi_supervised_pipeline_pairs_labelled_and_unlabelled_batches():
+    import tensorflow as tf
+
+    labelled = np.arange(10, dtype=np.float32).reshape(10, 1)
+    labels = np.arange(10) % 5
+    unlabelled = np.arange(100, 160, dtype=np.float32).reshape(60, 1)
+    epoch = tf.Variable(0, dtype=tf.int64)
+    ds = data.make_semi_supervised_pipeline(labelled, labels, unlabelled, batch_size=4, seed=3,
+                                            epoch=epoch, labelled_batch_size=5)
+    batches = list(ds)
+    assert len(batches) == len(ds) == 15
+    (x, y), u = batches[0]
+    assert x.shape == (5, 1) and y.shape == (5,) and u.shape == (4, 1)
+    seen = np.concatenate([b[0][0].numpy()[:, 0] for b in batches]).astype(int)
+    # 15 batches x 5 = 75 draws: every labelled example 7 or 8 times, never more apart
+    counts = np.bincount(seen, minlength=10)
+    assert counts.min() >= 7 and counts.max() <= 8
+    pairs = np.concatenate([b[0][1].numpy() for b in batches])
+    np.testing.assert_array_equal(pairs, labels[seen])  # images keep their own labels
+    unlabelled_seen = np.concatenate([b[1].numpy()[:, 0] for b in batches])
+    assert sorted(unlabelled_seen) == list(range(100, 160))
+
+
+def test_semi_supervised_pipeline_depends_only_on_seed_and_epoch():
+    import tensorflow as tf
+
+    def first_pass(epoch_value, seed=1):
+        epoch = tf.Variable(epoch_value, dtype=tf.int64)
+        ds = data.make_semi_supervised_pipeline(np.eye(6, dtype=np.float32), np.arange(6),
+                                                np.eye(8, 6, dtype=np.float32), 2, seed, epoch)
+        return np.concatenate([np.concatenate([x.numpy(), u.numpy()]) for (x, _), u in ds])
+
+    np.testing.assert_array_equal(first_pass(2), first_pass(2))
+    assert not np.array_equal(first_pass(2), first_pass(3))
+    assert not np.array_equal(first_pass(2), first_pass(2, seed=5))
+
+
+def test_semi_supervised_pipeline_rejects_mismatched_labels():
+    import tensorflow as tf
+
+    epoch = tf.Variable(0, dtype=tf.int64)
+    images = np.zeros((4, 2), np.float32)
+    with pytest.raises(ValueError, match="one label per labelled image"):
+        data.make_semi_supervised_pipeline(images, np.arange(3), images, 2, 0, epoch)
+    with pytest.raises(TypeError, match="labels must be integers"):
+        data.make_semi_supervised_pipeline(images, np.zeros(4), images, 2, 0, epoch)
+    with pytest.raises(ValueError, match="labelled_batch_size"):
+        data.make_semi_supervised_pipeline(images, np.arange(4), images, 2, 0, epoch,
+                                           labelled_batch_size=0)

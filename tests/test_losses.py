@@ -129,3 +129,68 @@ def test_registry_pairs_and_unknown_names():
     assert set(losses.LOSSES) == {"minimax", "non_saturating", "least_squares", "wasserstein", "hinge"}
     with pytest.raises(ValueError, match="unknown loss 'wgan'.*minimax"):
         losses.get_loss("wgan")
+
+
+# --------------------------------------------------------------------------- semi-supervised (K+1 classes)
+
+
+def explicit_k_plus_1(logits):
+    """Softmax over the K logits plus an explicit (K+1)-th logit of 0."""
+    full = np.concatenate([logits, np.zeros((len(logits), 1))], axis=1)
+    e = np.exp(full - full.max(1, keepdims=True))
+    return e / e.sum(1, keepdims=True)
+
+
+def test_real_logit_gives_the_probability_of_the_k_real_classes():
+    logits = np.random.default_rng(0).normal(0, 3, (50, 10))
+    p = explicit_k_plus_1(logits)
+    d = 1 / (1 + np.exp(-losses.real_logit(logits).numpy()))
+    np.testing.assert_allclose(d, 1 - p[:, -1], rtol=1e-5)  # D(x) = 1 - p(K+1 | x)
+    # and Z / (Z + 1) directly, for a hand-sized case
+    z = math.exp(1.0) + math.exp(2.0)
+    assert float(losses.real_logit([[1.0, 2.0]])[0]) == pytest.approx(math.log(z), rel=1e-6)
+
+
+def test_supervised_loss_is_cross_entropy_among_the_real_classes():
+    logits = np.random.default_rng(1).normal(0, 2, (20, 10))
+    labels = np.arange(20) % 10
+    p = explicit_k_plus_1(logits)
+    # -log p(y | x, y <= K): renormalise the explicit K+1 softmax over the first K classes
+    expected = -np.mean(np.log(p[np.arange(20), labels] / p[:, :-1].sum(1)))
+    assert float(losses.supervised_loss(logits, labels)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_unsupervised_loss_matches_the_explicit_k_plus_1_softmax():
+    rng = np.random.default_rng(2)
+    real, fake = rng.normal(0, 2, (30, 10)), rng.normal(-1, 2, (40, 10))
+    p_real, p_fake = explicit_k_plus_1(real), explicit_k_plus_1(fake)
+    expected = -np.mean(np.log(1 - p_real[:, -1])) - np.mean(np.log(p_fake[:, -1]))
+    assert float(losses.unsupervised_loss(real, fake)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_unsupervised_loss_stays_finite_on_huge_logits():
+    huge = np.full((2, 10), 200.0, np.float32)
+    assert float(losses.unsupervised_loss(huge, -huge)) == pytest.approx(0.0, abs=1e-6)
+    assert np.isfinite(float(losses.unsupervised_loss(-huge, huge)))
+
+
+def test_feature_matching_loss_is_the_squared_distance_of_the_means():
+    real = np.array([[0.0, 2.0], [2.0, 2.0]])
+    fake = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 3.0]])
+    assert float(losses.feature_matching_loss(real, fake)) == pytest.approx(0.0 + 1.0)
+    same_means = np.array([[0.0, 0.0], [2.0, 4.0]])
+    assert float(losses.feature_matching_loss(real, same_means)) == pytest.approx(0.0, abs=1e-7)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: losses.real_logit(np.zeros(5)), ValueError, r"shape \(N, K\)"),
+    (lambda: losses.real_logit(np.zeros((5, 1))), ValueError, "K >= 2"),
+    (lambda: losses.supervised_loss(np.zeros((3, 10)), [0, 10, 2]), ValueError, r"0\.\.9.*\[0, 10\]"),
+    (lambda: losses.supervised_loss(np.zeros((3, 10)), [0, -1, 2]), ValueError, "class indices"),
+    (lambda: losses.supervised_loss(np.zeros((3, 10)), [0.0, 1.0, 2.0]), TypeError, "integers"),
+    (lambda: losses.supervised_loss(np.zeros((3, 10)), [0, 1]), ValueError, "one per example"),
+    (lambda: losses.feature_matching_loss(np.zeros((3, 4)), np.zeros((3, 5))), ValueError, "same d"),
+])
+def test_semi_supervised_losses_reject_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

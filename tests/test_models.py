@@ -71,3 +71,25 @@ def test_dcgan_discriminator_with_minibatch_stddev_reads_one_more_channel():
     assert varied.output_shape == (None, 1)
     assert any(isinstance(layer, models.MinibatchStddev) for layer in varied.layers)
     assert varied.layers[-4].kernel.shape[2] == plain.layers[-4].kernel.shape[2] + 1 == 9
+
+
+def test_weight_norm_dense_computes_g_times_the_normalised_direction_plus_b():
+    layer = models.WeightNormDense(3)
+    x = np.random.default_rng(0).normal(size=(5, 4)).astype("float32")
+    layer.build(x.shape)
+    v = np.random.default_rng(1).normal(size=(4, 3)).astype("float32")
+    g, b = np.array([0.5, 2.0, -1.0], "float32"), np.array([0.1, 0.0, -0.3], "float32")
+    layer.set_weights([v, g, b])
+    expected = g * (x @ v) / np.linalg.norm(v, axis=0) + b
+    np.testing.assert_allclose(np.asarray(layer(x)), expected, rtol=1e-5, atol=1e-6)
+    # the output does not depend on the length of v, only on its direction
+    layer.set_weights([7.0 * v, g, b])
+    np.testing.assert_allclose(np.asarray(layer(x)), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_weight_norm_dense_applies_its_activation_and_checks_units():
+    layer = models.WeightNormDense(2, activation="relu")
+    out = np.asarray(layer(np.random.default_rng(0).normal(size=(50, 3)).astype("float32")))
+    assert out.shape == (50, 2) and out.min() >= 0 and out.max() > 0
+    with pytest.raises(ValueError, match="units must be a positive integer"):
+        models.WeightNormDense(0)

@@ -18,11 +18,18 @@ def deterministic_ops():
     yield
 
 
-def tiny_gan(seed=0, g_lr=1e-3, d_lr=1e-3, init_seed=None, **compile_args):
+def noisy_discriminator():
+    """An MLP discriminator with Gaussian noise and dropout: random layers of its own."""
+    return keras.Sequential([keras.Input((6,)), keras.layers.GaussianNoise(0.3),
+                             keras.layers.Dense(16, activation="relu"), keras.layers.Dropout(0.3),
+                             keras.layers.Dense(1)], name="d")
+
+
+def tiny_gan(seed=0, g_lr=1e-3, d_lr=1e-3, init_seed=None, noisy=False, **compile_args):
     """An MLP GAN on 6-d vectors, built identically for the same seeds."""
     keras.utils.set_random_seed(seed if init_seed is None else init_seed)
-    gan = training.GAN(models.make_mlp(LATENT, 6, (16,), name="g"),
-                       models.make_mlp(6, 1, (16,), name="d"), seed=seed)
+    discriminator = noisy_discriminator() if noisy else models.make_mlp(6, 1, (16,), name="d")
+    gan = training.GAN(models.make_mlp(LATENT, 6, (16,), name="g"), discriminator, seed=seed)
     gan.compile(keras.optimizers.Adam(d_lr), keras.optimizers.Adam(g_lr), **compile_args)
     return gan
 
@@ -151,19 +158,21 @@ class Interrupt(keras.callbacks.Callback):
             raise KeyboardInterrupt
 
 
-def test_resume_after_an_interruption_ends_with_the_same_weights(tmp_path):
+@pytest.mark.parametrize("noisy", [False, True], ids=["plain", "dropout-and-noise-in-D"])
+def test_resume_after_an_interruption_ends_with_the_same_weights(tmp_path, noisy):
     # 96 examples / 16 = 6 steps per epoch; interrupt in the middle of epoch 3 (step 16).
-    uninterrupted = tiny_gan()
+    # Keras does not checkpoint the state of random layers; the GAN seeds them per step.
+    uninterrupted = tiny_gan(noisy=noisy)
     fit_with_backup(uninterrupted, tmp_path / "a", epochs=5)
 
-    interrupted = tiny_gan()
+    interrupted = tiny_gan(noisy=noisy)
     with pytest.raises(KeyboardInterrupt):
         fit_with_backup(interrupted, tmp_path / "b", epochs=5, extra_callbacks=[Interrupt(16)])
     metadata = json.loads((tmp_path / "b" / "training_metadata.json").read_text())
     assert metadata["epoch"] == 2  # the last checkpoint: the end of epoch 2, step 12
 
     # A fresh process would rebuild everything from scratch: so does this test.
-    resumed = tiny_gan(init_seed=123)  # other initial weights: all must come from the checkpoint
+    resumed = tiny_gan(init_seed=123, noisy=noisy)  # other initial weights: all must come from the checkpoint
     history = fit_with_backup(resumed, tmp_path / "b", epochs=5)
     assert len(history.history["d_loss"]) == 3  # epochs 3, 4 and 5
     assert int(resumed.step.numpy()) == int(uninterrupted.step.numpy()) == 30

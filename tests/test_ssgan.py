@@ -1,0 +1,146 @@
+"""Tests of training.SSGAN: the K+1 semi-supervised GAN trained with fit()."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from keras import layers
+
+from ganbook import callbacks, losses, models, training
+
+LATENT, DIM, CLASSES = 4, 6, 3
+
+
+@pytest.fixture(autouse=True)
+def deterministic_ops():
+    tf.config.experimental.enable_op_determinism()
+    yield
+
+
+def tiny_classifier(dropout=0.0):
+    """6-d vectors -> [3 class logits, 8 features]."""
+    inputs = keras.Input((DIM,))
+    hidden = layers.Dropout(dropout)(inputs) if dropout else inputs
+    features = layers.Dense(8, activation="relu")(hidden)
+    return keras.Model(inputs, [layers.Dense(CLASSES)(features), features])
+
+
+def tiny_ssgan(seed=0, init_seed=None, dropout=0.0, lr=1e-2, **compile_args):
+    keras.utils.set_random_seed(seed if init_seed is None else init_seed)
+    gan = training.SSGAN(models.make_mlp(LATENT, DIM, (8,), name="g"), tiny_classifier(dropout), seed=seed)
+    gan.compile(keras.optimizers.Adam(lr), keras.optimizers.Adam(lr), **compile_args)
+    return gan
+
+
+def toy_problem(n=60, seed=0):
+    """Three well separated clusters in 6-d, labels 0..2."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % CLASSES
+    centres = 3.0 * np.eye(DIM)[:CLASSES]
+    return (centres[labels] + rng.normal(0, 0.3, (n, DIM))).astype(np.float32), labels
+
+
+def weights(model):
+    return [v.numpy().copy() for v in model.variables]
+
+
+def test_one_step_updates_both_networks_and_reports_three_losses():
+    gan = tiny_ssgan()
+    x, y = toy_problem()
+    g0, d0 = weights(gan.generator), weights(gan.discriminator)
+    logs = gan.train_step(((tf.constant(x[:6]), tf.constant(y[:6])), tf.constant(x[6:16])))
+    assert set(logs) == {"supervised_loss", "d_loss", "g_loss"}
+    assert all(np.isfinite(float(v)) for v in logs.values())
+    assert any(not np.array_equal(a, b) for a, b in zip(g0, weights(gan.generator)))
+    assert any(not np.array_equal(a, b) for a, b in zip(d0, weights(gan.discriminator)))
+    assert int(gan.step.numpy()) == 1
+
+
+def test_losses_of_a_step_are_the_package_losses_on_the_same_batches():
+    gan = tiny_ssgan(lr=0.0)  # nothing moves: the reported losses can be recomputed
+    x, y = toy_problem()
+    labelled, labels, unlabelled = tf.constant(x[:6]), tf.constant(y[:6]), tf.constant(x[6:16])
+    logs = gan.train_step(((labelled, labels), unlabelled))
+    fake = gan.generator(gan.sample_noise(10, gan._noise_seed(0) - [0, 2]), training=True)
+    d = gan.discriminator
+    expected_unsupervised = losses.unsupervised_loss(d(unlabelled)[0], d(fake)[0])
+    assert float(logs["supervised_loss"]) == pytest.approx(float(losses.supervised_loss(d(labelled)[0], labels)), rel=1e-5)
+    assert float(logs["d_loss"]) == pytest.approx(float(expected_unsupervised), rel=1e-5)
+    fake_g = gan.generator(gan.sample_noise(10, gan._noise_seed(1) - [0, 2]), training=True)
+    expected_fm = losses.feature_matching_loss(d(unlabelled)[1], d(fake_g)[1])
+    assert float(logs["g_loss"]) == pytest.approx(float(expected_fm), rel=1e-4)
+
+
+def test_without_feature_matching_the_generator_minimises_g_loss_fn_on_the_real_logit():
+    gan = tiny_ssgan(lr=0.0, feature_matching=False)
+    x, y = toy_problem()
+    unlabelled = tf.constant(x[6:16])
+    logs = gan.train_step(((tf.constant(x[:6]), tf.constant(y[:6])), unlabelled))
+    fake = gan.generator(gan.sample_noise(10, gan._noise_seed(1) - [0, 2]), training=True)
+    expected = losses.non_saturating_g_loss(losses.real_logit(gan.discriminator(fake)[0]))
+    assert float(logs["g_loss"]) == pytest.approx(float(expected), rel=1e-5)
+
+
+def test_fit_learns_the_clusters_from_three_labels_and_evaluate_reports_the_error():
+    x, y = toy_problem(n=300)
+    chosen = np.array([0, 1, 2])  # one label per class
+    gan = tiny_ssgan()
+    batches = callbacks.SeededEpochs(x, batch_size=30, seed=0, labelled=(x[chosen], y[chosen]))
+    test = tf.data.Dataset.from_tensor_slices(toy_problem(n=90, seed=1)).batch(45)
+    history = gan.fit(batches.dataset, epochs=4, verbose=0, callbacks=[batches], validation_data=test)
+    assert len(history.history["val_error"]) == 4
+    x_test, y_test = toy_problem(n=90, seed=1)
+    predicted = gan.classify(x_test)
+    assert predicted.shape == (90,)
+    error = np.mean(predicted != y_test)
+    assert gan.evaluate(test, verbose=0, return_dict=True)["error"] == pytest.approx(error)
+    assert history.history["val_error"][-1] == pytest.approx(error)
+    assert error < 0.1  # three clusters, one label each: easy, but only if training works
+
+
+def test_resume_after_an_interruption_ends_with_the_same_weights(tmp_path):
+    x, y = toy_problem(n=96)
+    labelled = (x[:6], y[:6])
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if int(self.model.step.numpy()) == 10:
+                raise KeyboardInterrupt
+
+    def run(gan, directory, extra=()):
+        batches = callbacks.SeededEpochs(x, 16, seed=2, labelled=labelled)
+        backup = keras.callbacks.BackupAndRestore(str(directory))
+        gan.fit(batches.dataset, epochs=3, verbose=0, callbacks=[batches, backup, *extra])
+
+    straight = tiny_ssgan(dropout=0.2)
+    run(straight, tmp_path / "a")
+    interrupted = tiny_ssgan(dropout=0.2)
+    with pytest.raises(KeyboardInterrupt):
+        run(interrupted, tmp_path / "b", [Interrupt()])
+    assert json.loads((tmp_path / "b" / "training_metadata.json").read_text())["epoch"] == 1  # epoch 1 ended at step 6
+    resumed = tiny_ssgan(dropout=0.2, init_seed=99)
+    run(resumed, tmp_path / "b")
+    assert int(resumed.step.numpy()) == int(straight.step.numpy()) == 18
+    for a, b in zip(weights(straight), weights(resumed)):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+
+
+def test_bad_classifiers_and_arguments_are_rejected():
+    g = models.make_mlp(LATENT, DIM, (8,))
+    with pytest.raises(TypeError, match="two outputs"):
+        training.SSGAN(g, models.make_mlp(DIM, CLASSES, (8,)))
+    inputs = keras.Input((DIM,))
+    one_logit = keras.Model(inputs, [layers.Dense(1)(inputs), layers.Dense(4)(inputs)])
+    with pytest.raises(ValueError, match="K >= 2"):
+        training.SSGAN(g, one_logit)
+    gan = training.SSGAN(g, tiny_classifier())
+    assert gan.num_classes == CLASSES
+    with pytest.raises(ValueError, match="unsupervised_weight must be >= 0"):
+        gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), unsupervised_weight=-1.0)
+    with pytest.raises(ValueError, match=r"images must have shape \(N, 6\)"):
+        gan.classify(np.zeros((3, 5)))
+    with pytest.raises(ValueError, match="not both"):
+        callbacks.SeededEpochs(np.zeros((8, DIM)), 4, 0, labels=np.zeros(8, int),
+                               labelled=(np.zeros((2, DIM)), np.arange(2)))
