@@ -44,6 +44,41 @@ def make_book_dcgan(schedule_steps: int, jit_compile: bool = False, seed: int = 
     return gan
 
 
+# The Semi-supervised GAN chapter's configuration (its `parameters` cell); a test keeps them equal.
+BOOK_SSGAN = {"LABELS_PER_CLASS": 10, "LATENT_DIM": 100, "BATCH_SIZE": 100, "LEARNING_RATE": 3e-3,
+              "INPUT_NOISE": 0.3, "HIDDEN_NOISE": 0.5, "SQUARED_FEATURE_MATCHING": False}
+
+
+def make_book_ssgan(schedule_steps: int, seed: int = 0, feature_matching: bool = True, **changes):
+    """The chapter's compiled semi-supervised GAN (Salimans et al.'s MLPs, images in [0, 1]).
+
+    Learning rates decay to 0 over ``schedule_steps``; ``changes`` override entries of
+    ``BOOK_SSGAN``; ``feature_matching=False`` trains the generator to fool D instead.
+    """
+    from functools import partial
+
+    import keras
+    from ganbook import losses, models, training
+
+    unknown = set(changes) - set(BOOK_SSGAN)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(BOOK_SSGAN)}")
+    config = {**BOOK_SSGAN, **changes}
+    keras.utils.set_random_seed(seed)
+    classifier = models.make_ssgan_mlp_classifier(input_noise=config["INPUT_NOISE"],
+                                                  hidden_noise=config["HIDDEN_NOISE"])
+    gan = training.SSGAN(models.make_ssgan_mlp_generator(config["LATENT_DIM"]), classifier, seed=seed)
+
+    def adam():
+        schedule = keras.optimizers.schedules.CosineDecay(config["LEARNING_RATE"], schedule_steps)
+        return keras.optimizers.Adam(schedule, beta_1=0.5)
+
+    gan.compile(adam(), adam(), feature_matching=feature_matching,
+                feature_loss_fn=partial(losses.feature_matching_loss,
+                                        squared=config["SQUARED_FEATURE_MATCHING"]))
+    return gan
+
+
 def machine() -> str:
     """Cores, Python and TensorFlow/Keras versions of this machine, in one line."""
     import keras

@@ -2,7 +2,8 @@
 
 ``SeededEpochs`` (real batches whose order depends only on the seed and the epoch),
 ``Snapshots`` (fixed-noise samples for grids and animations), ``Evaluate`` (sample-quality
-metrics every few steps), ``StopOnNonFinite`` (stop at the first NaN or infinite loss,
+metrics every few steps), ``ClassifierError`` (a semi-supervised GAN's test error every few
+steps), ``StopOnNonFinite`` (stop at the first NaN or infinite loss,
 keeping the last good checkpoint).  They expect the model to count its steps in a
 ``step`` variable, as ``ganbook.training.GAN`` does.
 """
@@ -129,6 +130,36 @@ class Evaluate(_Periodic):
         result = metrics.evaluate(self.model.generate(self.n, seed=self.seed), self.dataset)
         for key, value in {"step": self.steps[-1], **result}.items():
             self.history.setdefault(key, []).append(value)
+
+    def _keep(self, count: int) -> None:
+        super()._keep(count)
+        for values in self.history.values():
+            del values[count:]
+
+
+class ClassifierError(_Periodic):
+    """The test error of a semi-supervised GAN's classifier every ``every`` steps (and at the end).
+
+    ``history`` maps ``"step"`` and ``"error"`` to lists: the share of ``images`` whose
+    predicted class (``model.classify``) is not their label.  With ``verbose`` each
+    measurement prints one line.
+    """
+
+    def __init__(self, every: int, images, labels, verbose: bool = False):
+        super().__init__(every)
+        self.verbose = verbose
+        self.images, self.labels = np.asarray(images), np.asarray(labels)
+        if len(self.images) != len(self.labels) or len(self.labels) == 0:
+            raise ValueError(f"expected one label per image, got {len(self.images)} images "
+                             f"and {len(self.labels)} labels")
+        self.history: dict[str, list] = {"step": [], "error": []}
+
+    def _run(self) -> None:
+        error = float(np.mean(self.model.classify(self.images) != self.labels))
+        self.history["step"].append(self.steps[-1])
+        self.history["error"].append(error)
+        if self.verbose:
+            print(f"step {self.steps[-1]:>6}: test error {100 * error:.2f}%")
 
     def _keep(self, count: int) -> None:
         super()._keep(count)

@@ -194,18 +194,21 @@ def unsupervised_loss(real_class_logits, fake_class_logits) -> tf.Tensor:
     return bce_d_loss(real_logit(real_class_logits), real_logit(fake_class_logits))
 
 
-def feature_matching_loss(real_features, fake_features) -> tf.Tensor:
-    """‖E f(x) - E f(G(z))‖²: the squared distance between the batch means of D's features.
+def feature_matching_loss(real_features, fake_features, squared: bool = False) -> tf.Tensor:
+    """How far the batch means of D's features are apart: mean |Δ|, or mean Δ² if ``squared``.
 
-    Salimans et al. (2016) train the generator with it instead of fooling D: it only
-    asks the generated batch to have the statistics of a real one.  Shapes (N, d), (M, d).
+    Δ = E f(x) - E f(G(z)), averaged over the d features.  Salimans et al. (2016) train
+    the generator to shrink it instead of fooling D: the generated batch need only have
+    the statistics of a real one.  Their paper writes ‖Δ‖² (``squared``, up to the
+    factor 1/d); the Semi-supervised GAN chapter measures both.  Shapes (N, d), (M, d).
     """
     real = tf.convert_to_tensor(real_features, tf.float32)
     fake = tf.convert_to_tensor(fake_features, tf.float32)
     if real.shape.rank != 2 or fake.shape.rank != 2 or real.shape[1] != fake.shape[1]:
         raise ValueError(f"features must have shapes (N, d) and (M, d) with the same d, "
                          f"got {real.shape} and {fake.shape}")
-    return tf.reduce_sum(tf.square(tf.reduce_mean(real, axis=0) - tf.reduce_mean(fake, axis=0)))
+    gap = tf.reduce_mean(real, axis=0) - tf.reduce_mean(fake, axis=0)
+    return tf.reduce_mean(tf.square(gap) if squared else tf.abs(gap))
 
 
 # --------------------------------------------------------------------------- registry

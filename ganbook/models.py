@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import keras
+import numpy as np
 from keras import layers
 
 from ganbook._checks import check_positive_int
@@ -169,6 +170,56 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1,
         layers.Dense(1),
     ], name="dcgan_discriminator")
     return _check_shape(model, (1,))
+
+
+# --------------------------------------------------------------------------- semi-supervised GAN (K+1 classes)
+
+
+def make_ssgan_mlp_classifier(num_classes: int = 10, image_shape: tuple = (28, 28, 1),
+                              hidden: Sequence[int] = (1000, 500, 250, 250, 250),
+                              input_noise: float = 0.3, hidden_noise: float = 0.5) -> keras.Model:
+    """The semi-supervised discriminator of Salimans et al. (2016) for MNIST: a classifier.
+
+    ``image -> flatten -> Gaussian noise -> [weight-normalised dense, ReLU, Gaussian
+    noise] per hidden width -> weight-normalised dense to num_classes logits``, for
+    images in [0, 1] as in the paper.  It returns ``[logits, features]``; the features
+    are the last hidden layer's ReLU output before its noise (what feature matching
+    compares, as in the paper's code).  The noise is active in training only.
+    """
+    check_positive_int("num_classes", num_classes)
+    for width in hidden:
+        check_positive_int("every hidden width", width)
+    if not hidden:
+        raise ValueError("hidden must name at least one layer width: the features come from it")
+    if input_noise < 0 or hidden_noise < 0:
+        raise ValueError(f"noise levels must be >= 0, got {input_noise} and {hidden_noise}")
+    inputs = keras.Input(image_shape)
+    x = layers.GaussianNoise(input_noise)(layers.Flatten()(inputs))
+    for width in hidden:
+        features = WeightNormDense(width, activation="relu")(x)
+        x = layers.GaussianNoise(hidden_noise)(features)
+    logits = WeightNormDense(num_classes)(x)
+    return keras.Model(inputs, [logits, features], name="ssgan_mlp_classifier")
+
+
+def make_ssgan_mlp_generator(latent_dim: int = 100, image_shape: tuple = (28, 28, 1),
+                             hidden: Sequence[int] = (500, 500)) -> keras.Model:
+    """The generator of Salimans et al. (2016) for MNIST: ``z -> [dense, batch norm,
+    softplus] per hidden width -> dense -> sigmoid``, reshaped to ``image_shape``.
+
+    Its images are in [0, 1], like the paper's (and unlike the book's tanh generators).
+    """
+    check_positive_int("latent_dim", latent_dim)
+    for width in hidden:
+        check_positive_int("every hidden width", width)
+    model = keras.Sequential([keras.Input((latent_dim,))], name="ssgan_mlp_generator")
+    for width in hidden:
+        model.add(layers.Dense(width, use_bias=False))
+        model.add(layers.BatchNormalization())
+        model.add(layers.Activation("softplus"))
+    model.add(layers.Dense(int(np.prod(image_shape)), activation="sigmoid"))
+    model.add(layers.Reshape(image_shape))
+    return _check_shape(model, image_shape)
 
 
 # --------------------------------------------------------------------------- the TensorFlow tutorial's DCGAN

@@ -231,21 +231,26 @@ class SSGAN(GAN):
 
     def compile(self, d_optimizer, g_optimizer, feature_matching: bool = True,
                 unsupervised_weight: float = 1.0, d_loss_fn: Callable = losses.bce_d_loss,
-                g_loss_fn: Callable = losses.non_saturating_g_loss, jit_compile: bool = False,
+                g_loss_fn: Callable = losses.non_saturating_g_loss,
+                feature_loss_fn: Callable = losses.feature_matching_loss, jit_compile: bool = False,
                 steps_per_execution: int = 1):
         """Set the optimizers and the losses.
 
         The classifier minimises ``supervised_loss`` on the labelled batch plus
         ``unsupervised_weight`` times ``d_loss_fn`` on the real-vs-generated logits of
-        the unlabelled and the generated batch.  The generator minimises the feature
-        matching loss (``feature_matching=True``) or ``g_loss_fn`` on its samples' logits.
+        the unlabelled and the generated batch.  The generator minimises
+        ``feature_loss_fn(real_features, fake_features)`` (``feature_matching=True``)
+        or ``g_loss_fn`` on its samples' real-vs-generated logits.
         """
         if not unsupervised_weight >= 0:
             raise ValueError(f"unsupervised_weight must be >= 0, got {unsupervised_weight}")
+        if not callable(feature_loss_fn):
+            raise TypeError(f"feature_loss_fn must be callable, got {feature_loss_fn!r}")
         super().compile(d_optimizer, g_optimizer, d_loss_fn, g_loss_fn, jit_compile=jit_compile,
                         steps_per_execution=steps_per_execution)
         self.feature_matching = bool(feature_matching)
         self.unsupervised_weight = float(unsupervised_weight)
+        self.feature_loss_fn = feature_loss_fn
 
     @property
     def metrics(self):
@@ -271,7 +276,7 @@ class SSGAN(GAN):
                                                             training=True)
             if self.feature_matching:
                 _, real_features = self.discriminator(unlabelled, training=True)
-                g_loss = losses.feature_matching_loss(real_features, fake_features)
+                g_loss = self.feature_loss_fn(real_features, fake_features)
             else:
                 g_loss = self.g_loss_fn(losses.real_logit(fake_logits))
         variables = self.generator.trainable_variables

@@ -174,10 +174,13 @@ def test_unsupervised_loss_stays_finite_on_huge_logits():
     assert np.isfinite(float(losses.unsupervised_loss(-huge, huge)))
 
 
-def test_feature_matching_loss_is_the_squared_distance_of_the_means():
-    real = np.array([[0.0, 2.0], [2.0, 2.0]])
-    fake = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 3.0]])
-    assert float(losses.feature_matching_loss(real, fake)) == pytest.approx(0.0 + 1.0)
+def test_feature_matching_loss_compares_the_means_of_the_features():
+    real = np.array([[0.0, 2.0], [2.0, 2.0]])     # means (1, 2)
+    fake = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 3.0]])  # means (1, 1)
+    assert float(losses.feature_matching_loss(real, fake)) == pytest.approx((0.0 + 1.0) / 2)
+    far = np.array([[1.0, -1.0]])  # gap (0, 3)
+    assert float(losses.feature_matching_loss(real, far)) == pytest.approx(3.0 / 2)
+    assert float(losses.feature_matching_loss(real, far, squared=True)) == pytest.approx(9.0 / 2)
     same_means = np.array([[0.0, 0.0], [2.0, 4.0]])
     assert float(losses.feature_matching_loss(real, same_means)) == pytest.approx(0.0, abs=1e-7)
 

@@ -93,3 +93,32 @@ def test_weight_norm_dense_applies_its_activation_and_checks_units():
     assert out.shape == (50, 2) and out.min() >= 0 and out.max() > 0
     with pytest.raises(ValueError, match="units must be a positive integer"):
         models.WeightNormDense(0)
+
+
+def test_ssgan_mlp_classifier_returns_logits_and_the_last_hidden_features():
+    classifier = models.make_ssgan_mlp_classifier(num_classes=10, hidden=(20, 12))
+    logits, features = classifier(np.zeros((3, 28, 28, 1), "float32"))
+    assert logits.shape == (3, 10) and features.shape == (3, 12)
+    kinds = [type(layer).__name__ for layer in classifier.layers]
+    assert kinds.count("WeightNormDense") == 3 and kinds.count("GaussianNoise") == 3
+    # the noise is active in training only
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    np.testing.assert_allclose(classifier(x)[0], classifier(x)[0])
+    assert not np.allclose(classifier(x, training=True)[0], classifier(x, training=True)[0])
+
+
+def test_ssgan_mlp_generator_makes_images_of_the_requested_shape():
+    generator = models.make_ssgan_mlp_generator(latent_dim=8, image_shape=(32, 32, 3), hidden=(16,))
+    images = np.asarray(generator(np.random.default_rng(0).normal(size=(2, 8)).astype("float32")))
+    assert images.shape == (2, 32, 32, 3) and images.min() >= -1 and images.max() <= 1
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: models.make_ssgan_mlp_classifier(num_classes=0), "num_classes"),
+    (lambda: models.make_ssgan_mlp_classifier(hidden=()), "at least one layer"),
+    (lambda: models.make_ssgan_mlp_classifier(input_noise=-0.1), "noise levels must be >= 0"),
+    (lambda: models.make_ssgan_mlp_generator(latent_dim=0), "latent_dim"),
+])
+def test_ssgan_factories_reject_bad_sizes(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

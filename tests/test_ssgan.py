@@ -144,3 +144,18 @@ def test_bad_classifiers_and_arguments_are_rejected():
     with pytest.raises(ValueError, match="not both"):
         callbacks.SeededEpochs(np.zeros((8, DIM)), 4, 0, labels=np.zeros(8, int),
                                labelled=(np.zeros((2, DIM)), np.arange(2)))
+
+
+def test_classifier_error_callback_records_the_test_error_every_few_steps(capsys):
+    x, y = toy_problem(n=120)
+    x_test, y_test = toy_problem(n=60, seed=3)
+    gan = tiny_ssgan()
+    batches = callbacks.SeededEpochs(x, batch_size=20, seed=0, labelled=(x[:3], y[:3]))
+    tracker = callbacks.ClassifierError(4, x_test, y_test, verbose=True)
+    gan.fit(batches.dataset, epochs=2, verbose=0, callbacks=[batches, tracker])
+    assert tracker.history["step"] == [4, 8, 12]
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("step      4: test error") and len(printed) == 3
+    assert tracker.history["error"][-1] == pytest.approx(np.mean(gan.classify(x_test) != y_test))
+    with pytest.raises(ValueError, match="one label per image"):
+        callbacks.ClassifierError(4, x_test, y_test[:5])

@@ -1,0 +1,144 @@
+"""How well the Semi-supervised GAN chapter's classifier learns from 100 labels, over label seeds.
+
+For each seed s the labelled set is ``data.labeled_subset(y_train, 10, seed=s)`` (10 per
+class); every training image is used unlabelled; the error is measured on the held-out
+test images.  Variants: the chapter's semi-supervised GAN (feature matching on the mean
+absolute gap), the same with the paper's squared gap, with a generator trained to fool the
+discriminator instead (whose samples look better), and the same classifier trained on
+the 100 labels alone, with its Gaussian noise and without.  The GAN runs record the test
+error every ``--every`` steps against training seconds (evaluation excluded), so the
+README can show how far a time budget gets, and the sample quality of their generators.  Writes results/ssgan_mnist.json; variants and
+datasets not run keep their earlier results there.
+Usage: python benchmarks/ssgan_mnist.py [--datasets mnist fashion_mnist] [--variants ...]
+       [--seeds 0 1 2 3 4] [--steps 6000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import ganbook  # noqa: F401  (imports TensorFlow quietly)
+import keras
+import numpy as np
+import tensorflow as tf
+from common import BOOK_SSGAN, RESULTS_DIR, make_book_ssgan, write_results
+from ganbook import callbacks, data, metrics, models
+
+SUPERVISED_STEPS, N_EVAL = 1000, 2000
+VARIANTS = {
+    "fm": "semi-supervised GAN, feature matching on |gap| (the chapter's)",
+    "fm_squared": "semi-supervised GAN, feature matching on gap² (the paper's formula)",
+    "non_saturating": "semi-supervised GAN, generator trained to fool D (non-saturating)",
+    "supervised": "the same classifier on the 100 labels alone, with its noise",
+    "supervised_clean": "the same classifier on the 100 labels alone, no noise",
+}
+
+
+class TimedClassifierError(callbacks.ClassifierError):
+    """``ClassifierError`` that also records the training seconds so far, evaluation excluded."""
+
+    def on_train_begin(self, logs=None):
+        self.start, self.eval_seconds = time.perf_counter(), 0.0
+        self.history.setdefault("seconds", [])
+        super().on_train_begin(logs)
+
+    def _run(self) -> None:
+        began = time.perf_counter()
+        self.history["seconds"].append(round(began - self.start - self.eval_seconds, 1))
+        super()._run()
+        self.eval_seconds += time.perf_counter() - began
+
+
+
+def split(dataset: data.Dataset, seed: int):
+    """Labelled images and labels, unlabelled images, test images and labels, in [0, 1]."""
+    chosen = data.labeled_subset(dataset.y_train, BOOK_SSGAN["LABELS_PER_CLASS"], seed=seed)
+    unit = data.as_unit_images(dataset.x_train)
+    return unit[chosen], dataset.y_train[chosen], unit, data.as_unit_images(dataset.x_test), dataset.y_test
+
+
+def run_gan(dataset: data.Dataset, seed: int, steps: int, every: int, feature_matching: bool = True,
+            **changes) -> dict:
+    """Train the chapter's semi-supervised GAN for ``steps`` steps: its error curve, final error
+    and the sample-quality metrics of its generator."""
+    x_lab, y_lab, x_unl, x_test, y_test = split(dataset, seed)
+    gan = make_book_ssgan(steps, seed=seed, feature_matching=feature_matching, **changes)
+    batches = callbacks.SeededEpochs(x_unl, BOOK_SSGAN["BATCH_SIZE"], seed=seed, labelled=(x_lab, y_lab))
+    tracker = TimedClassifierError(every, x_test, y_test)
+    gan.fit(batches.dataset, epochs=-(-steps // batches.batches_per_epoch), verbose=0,
+            callbacks=[batches, tracker, callbacks.StopOnNonFinite(), StopAt(steps)])
+    samples = metrics.evaluate(gan.generate(N_EVAL, seed=seed), dataset.name)
+    return {"seed": seed, "error": tracker.history["error"][-1], "seconds": tracker.history["seconds"][-1],
+            "curve": tracker.history, "samples": samples}
+
+
+class StopAt(keras.callbacks.Callback):
+    """Stop training after ``steps`` steps (the last epoch may be cut short)."""
+
+    def __init__(self, steps: int):
+        super().__init__()
+        self.steps = steps
+
+    def on_train_batch_end(self, batch, logs=None):
+        if int(self.model.step.numpy()) >= self.steps:
+            self.model.stop_training = True
+
+
+def run_supervised(dataset: data.Dataset, seed: int, noisy: bool) -> dict:
+    """The chapter's classifier trained on the labelled set alone."""
+    x_lab, y_lab, _, x_test, y_test = split(dataset, seed)
+    keras.utils.set_random_seed(seed)
+    noise = {} if noisy else {"input_noise": 0.0, "hidden_noise": 0.0}
+    classifier = models.make_ssgan_mlp_classifier(**noise)
+    model = keras.Model(classifier.input, classifier.outputs[0])
+    schedule = keras.optimizers.schedules.CosineDecay(BOOK_SSGAN["LEARNING_RATE"], SUPERVISED_STEPS)
+    model.compile(keras.optimizers.Adam(schedule, beta_1=0.5),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    batches = (tf.data.Dataset.from_tensor_slices((x_lab, y_lab)).shuffle(len(y_lab), seed=seed)
+               .repeat().batch(BOOK_SSGAN["BATCH_SIZE"]))
+    start = time.perf_counter()
+    model.fit(batches, steps_per_epoch=SUPERVISED_STEPS, epochs=1, verbose=0, shuffle=False)
+    seconds = time.perf_counter() - start
+    predicted = np.argmax(model.predict(x_test, batch_size=500, verbose=0), axis=1)
+    return {"seed": seed, "error": float(np.mean(predicted != y_test)), "seconds": round(seconds, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=["mnist", "fashion_mnist"],
+                        choices=["mnist", "fashion_mnist"])
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
+    parser.add_argument("--steps", type=int, default=6000)
+    parser.add_argument("--every", type=int, default=500)
+    args = parser.parse_args()
+    path = RESULTS_DIR / "ssgan_mnist.json"
+    previous = json.loads(path.read_text()) if path.is_file() else {}
+    results = previous.get("results", {})
+    provenance = previous.get("data", {})
+    for name in args.datasets:
+        dataset = data.load_dataset(name)
+        provenance[name] = dataset.describe().splitlines()[0]
+        for variant in args.variants:
+            runs = []
+            for seed in args.seeds:
+                if variant.startswith("supervised"):
+                    record = run_supervised(dataset, seed, noisy=variant == "supervised")
+                else:
+                    record = run_gan(dataset, seed, args.steps, args.every,
+                                     feature_matching=variant != "non_saturating",
+                                     SQUARED_FEATURE_MATCHING=variant == "fm_squared")
+                    record["steps"] = args.steps
+                runs.append(record)
+                print(f"{name} {variant} seed {seed}: error {100 * record['error']:.2f}% "
+                      f"({record['seconds']:.0f} s)", flush=True)
+            results.setdefault(name, {})[variant] = {"label": VARIANTS[variant], "runs": runs}
+    write_results("ssgan_mnist", {"results": results, "data": provenance,
+                                  "labels_per_class": BOOK_SSGAN["LABELS_PER_CLASS"],
+                                  "supervised_steps": SUPERVISED_STEPS})
+
+
+if __name__ == "__main__":
+    main()
