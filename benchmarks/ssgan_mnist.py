@@ -28,8 +28,8 @@ from ganbook import callbacks, data, metrics, models
 
 SUPERVISED_STEPS, N_EVAL = 1000, 2000
 VARIANTS = {
-    "fm": "semi-supervised GAN, feature matching on |gap| (the chapter's)",
-    "fm_squared": "semi-supervised GAN, feature matching on gap² (the paper's formula)",
+    "fm": "semi-supervised GAN, feature matching on the mean absolute gap (the chapter's)",
+    "fm_squared": "semi-supervised GAN, feature matching on the mean squared gap (the paper's form)",
     "non_saturating": "semi-supervised GAN, generator trained to fool D (non-saturating)",
     "supervised": "the same classifier on the 100 labels alone, with its noise",
     "supervised_clean": "the same classifier on the 100 labels alone, no noise",
@@ -68,22 +68,10 @@ def run_gan(dataset: data.Dataset, seed: int, steps: int, every: int, feature_ma
     batches = callbacks.SeededEpochs(x_unl, BOOK_SSGAN["BATCH_SIZE"], seed=seed, labelled=(x_lab, y_lab))
     tracker = TimedClassifierError(every, x_test, y_test)
     gan.fit(batches.dataset, epochs=-(-steps // batches.batches_per_epoch), verbose=0,
-            callbacks=[batches, tracker, callbacks.StopOnNonFinite(), StopAt(steps)])
+            callbacks=[batches, tracker, callbacks.StopOnNonFinite(), callbacks.StopAtStep(steps)])
     samples = metrics.evaluate(gan.generate(N_EVAL, seed=seed), dataset.name)
     return {"seed": seed, "error": tracker.history["error"][-1], "seconds": tracker.history["seconds"][-1],
             "curve": tracker.history, "samples": samples}
-
-
-class StopAt(keras.callbacks.Callback):
-    """Stop training after ``steps`` steps (the last epoch may be cut short)."""
-
-    def __init__(self, steps: int):
-        super().__init__()
-        self.steps = steps
-
-    def on_train_batch_end(self, batch, logs=None):
-        if int(self.model.step.numpy()) >= self.steps:
-            self.model.stop_training = True
 
 
 def run_supervised(dataset: data.Dataset, seed: int, noisy: bool) -> dict:

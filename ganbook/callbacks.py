@@ -167,6 +167,19 @@ class ClassifierError(_Periodic):
             del values[count:]
 
 
+class StopAtStep(keras.callbacks.Callback):
+    """Stop training once the model's step counter reaches ``steps`` (mid-epoch if need be)."""
+
+    def __init__(self, steps: int):
+        super().__init__()
+        check_positive_int("steps", steps)
+        self.steps = steps
+
+    def on_train_batch_end(self, batch, logs=None):
+        if int(self.model.step.numpy()) >= self.steps:
+            self.model.stop_training = True
+
+
 class NonFiniteLossError(RuntimeError):
     """A loss became NaN or infinite during training."""
 

@@ -105,3 +105,12 @@ def test_records_made_after_the_restored_checkpoint_are_dropped(tmp_path):
     assert seen_at_resume == [[0, 3, 6, 9, 12]]
     assert snapshots.steps == [0, 3, 6, 9, 12, 15, 18, 21, 24]
     assert len(snapshots.frames) == len(snapshots.steps)
+
+
+def test_stop_at_step_ends_training_mid_epoch():
+    gan = tiny_gan()
+    batches = callbacks.SeededEpochs(real_vectors(), batch_size=16, seed=0)  # 6 steps an epoch
+    gan.fit(batches.dataset, epochs=3, verbose=0, callbacks=[batches, callbacks.StopAtStep(8)])
+    assert int(gan.step.numpy()) == 8
+    with pytest.raises(ValueError, match="steps must be a positive integer"):
+        callbacks.StopAtStep(0)

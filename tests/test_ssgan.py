@@ -159,3 +159,22 @@ def test_classifier_error_callback_records_the_test_error_every_few_steps(capsys
     assert tracker.history["error"][-1] == pytest.approx(np.mean(gan.classify(x_test) != y_test))
     with pytest.raises(ValueError, match="one label per image"):
         callbacks.ClassifierError(4, x_test, y_test[:5])
+
+
+def test_the_cifar10_code_path_trains_on_colour_images_of_its_shape():
+    # CIFAR-10 has no offline source: its path through the chapter's code is checked on shapes.
+    from ganbook import data
+
+    shape = data.SPECS["cifar10"].image_shape
+    keras.utils.set_random_seed(0)
+    gan = training.SSGAN(models.make_ssgan_mlp_generator(16, shape, hidden=(32,)),
+                         models.make_ssgan_mlp_classifier(10, shape, hidden=(64, 32)))
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    rng = np.random.default_rng(0)
+    images = rng.uniform(0, 1, (40, *shape)).astype(np.float32)
+    labels = np.arange(40) % 10
+    batches = callbacks.SeededEpochs(images, 10, seed=0, labelled=(images[:20], labels[:20]))
+    gan.fit(batches.dataset, epochs=1, verbose=0, callbacks=[batches])
+    assert int(gan.step.numpy()) == 4
+    assert gan.generate(3).shape == (3, 32, 32, 3)
+    assert gan.classify(images[:7]).shape == (7,)

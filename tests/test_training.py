@@ -61,7 +61,7 @@ def test_each_optimizer_updates_only_its_own_network(frozen):
 
 def test_train_step_reports_the_losses_and_n_critic_counts_discriminator_steps():
     gan = tiny_gan(n_critic=3)
-    logs = gan.train_step(tf.constant(real_vectors(32)))
+    logs = gan.train_step(tf.constant(real_vectors(30)))  # three real batches of 10
     assert set(logs) == {"d_loss", "g_loss"}
     assert int(gan.d_optimizer.iterations.numpy()) == 3
     assert int(gan.g_optimizer.iterations.numpy()) == 1
@@ -222,3 +222,18 @@ def test_toy_setups_cover_every_loss_and_train():
     history = training.train_on_toy(gan, toy.Ring(), steps=50)
     assert int(gan.step.numpy()) == 50 and np.isfinite(history["d_loss"]).all()
     assert gan.generate(10).shape == (10, 2)
+
+
+def test_the_wgans_keep_their_papers_optimizers_and_read_a_fresh_batch_per_critic_step():
+    clip = training.make_toy_gan("wgan_clip", seed=0, steps=10)
+    assert isinstance(clip.d_optimizer, keras.optimizers.RMSprop)
+    assert float(clip.d_optimizer.learning_rate) == pytest.approx(5e-5)  # at step 0 of the decay
+    gp = training.make_toy_gan("wgan_gp", seed=0, steps=10)
+    assert float(gp.d_optimizer.learning_rate) == pytest.approx(1e-4)
+    assert (float(gp.d_optimizer.beta_1), float(gp.d_optimizer.beta_2)) == (0.0, 0.9)
+    plain = training.make_toy_gan("hinge", seed=0, steps=10)
+    assert float(plain.d_optimizer.learning_rate) == pytest.approx(3e-3)
+    history = training.train_on_toy(gp, toy.Ring(), steps=100, batch_size=16)
+    # 100 generator steps, 500 critic steps, from 100 batches of 5 x 16 fresh points
+    assert int(gp.step.numpy()) == 100 and int(gp.d_optimizer.iterations.numpy()) == 500
+    assert np.isfinite(history["d_loss"]).all()

@@ -1,0 +1,22 @@
+"""Generator and discriminator factories, each checked for the shapes it promises.
+
+Discriminators return one raw output per example (a logit, or a critic score), never
+a probability: the losses in ``ganbook.losses`` apply the sigmoid themselves, which
+is numerically stable.  Generators of images end in tanh, so images are in [-1, 1]
+(the semi-supervised chapter's MLPs, which follow their paper, use [0, 1]).
+
+``models.layers`` holds the custom layers, ``models.mlp`` the multilayer perceptrons,
+``models.dcgan`` the convolutional networks for 28x28 images; this module hands their
+names on.
+"""
+
+from ganbook.models.dcgan import (DOWNSAMPLING, UPSAMPLING, make_dcgan_discriminator, make_dcgan_generator,
+                                  make_tutorial_discriminator, make_tutorial_generator,
+                                  make_upsampling_generator)
+from ganbook.models.layers import MinibatchStddev, PixelShuffle, WeightNormDense
+from ganbook.models.mlp import make_mlp, make_ssgan_mlp_classifier, make_ssgan_mlp_generator
+
+__all__ = ["DOWNSAMPLING", "UPSAMPLING", "MinibatchStddev", "PixelShuffle", "WeightNormDense",
+           "make_dcgan_discriminator", "make_dcgan_generator", "make_mlp", "make_ssgan_mlp_classifier",
+           "make_ssgan_mlp_generator", "make_tutorial_discriminator", "make_tutorial_generator",
+           "make_upsampling_generator"]

@@ -1,0 +1,186 @@
+"""Convolutional networks for 28x28 images: the DCGAN family and the TensorFlow tutorial's.
+
+The DCGAN factories take the options the Training tricks chapter switches one at a
+time; their defaults build the Keras DCGAN chapter's networks.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from ganbook import tricks
+from ganbook._checks import check_output_shape, check_positive_int
+from ganbook.models.layers import MinibatchStddev, PixelShuffle, stack
+
+UPSAMPLING = ("transposed", "pixel_shuffle")
+DOWNSAMPLING = ("strided", "max_pool")
+OUTPUTS = {"tanh": "tanh", "sigmoid": "sigmoid"}
+ACTIVATIONS = {"leaky_relu": lambda: layers.LeakyReLU(0.2), "relu": layers.ReLU}
+
+
+def _choose(name: str, value: str, allowed) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+def _fraction(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+    return float(value)
+
+
+def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 1,
+                         upsample: str = "transposed", output: str = "tanh",
+                         dropout: float = 0.0) -> keras.Model:
+    """DCGAN generator for 28x28 images (Radford et al., 2015, sized down).
+
+    ``z -> dense 7x7x(4·width) -> [BN, ReLU] -> up x2 to 14x14x(2·width) -> [BN, ReLU]
+    -> up x2 to 28x28xwidth -> [BN, ReLU] -> conv 3x3 to 28x28xchannels -> tanh``.
+    ``upsample``: ``"transposed"`` (transposed convolution 4x4/2) or ``"pixel_shuffle"``
+    (convolution 3x3 to four times the channels, then ``PixelShuffle``); ``output``:
+    ``"tanh"`` (images in [-1, 1]) or ``"sigmoid"`` ([0, 1]); ``dropout`` > 0 adds
+    dropout after every hidden block, in training (noise inside the generator).
+    """
+    check_positive_int("latent_dim", latent_dim)
+    check_positive_int("width", width)
+    _choose("upsample", upsample, UPSAMPLING)
+    _choose("output", output, OUTPUTS)
+    dropout = _fraction("dropout", dropout)
+
+    def block():  # what follows every hidden layer
+        return [layers.BatchNormalization(), layers.ReLU(), *([layers.Dropout(dropout)] if dropout else [])]
+
+    def up(filters):
+        if upsample == "transposed":
+            return [layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False)]
+        return [layers.Conv2D(4 * filters, 3, padding="same", use_bias=False), PixelShuffle(2)]
+
+    model = keras.Sequential([
+        keras.Input((latent_dim,)),
+        layers.Dense(7 * 7 * 4 * width, use_bias=False),
+        *block(),
+        layers.Reshape((7, 7, 4 * width)),
+        *up(2 * width),
+        *block(),
+        *up(width),
+        *block(),
+        layers.Conv2D(channels, 3, padding="same", activation=OUTPUTS[output]),
+    ], name="dcgan_generator")
+    return check_output_shape(model, (28, 28, channels))
+
+
+def make_upsampling_generator(latent_dim: int = 64, width: int = 64, channels: int = 1) -> keras.Model:
+    """Generator that upsamples by repetition, then convolves (the design of Keras'
+    early DCGAN examples): ``z -> dense 7x7x(2·width) -> BN, tanh -> [upsample x2,
+    conv 5x5, tanh] -> upsample x2 -> conv 5x5 to channels -> tanh``.
+    """
+    check_positive_int("latent_dim", latent_dim)
+    check_positive_int("width", width)
+    model = keras.Sequential([
+        keras.Input((latent_dim,)),
+        layers.Dense(7 * 7 * 2 * width),
+        layers.BatchNormalization(),
+        layers.Activation("tanh"),
+        layers.Reshape((7, 7, 2 * width)),
+        layers.UpSampling2D(),
+        layers.Conv2D(width, 5, padding="same", activation="tanh"),
+        layers.UpSampling2D(),
+        layers.Conv2D(channels, 5, padding="same", activation="tanh"),
+    ], name="upsampling_generator")
+    return check_output_shape(model, (28, 28, channels))
+
+
+def make_dcgan_discriminator(width: int = 32, channels: int = 1, minibatch_stddev: bool = False,
+                             activation: str = "leaky_relu", downsample: str = "strided",
+                             batch_norm: bool = False, spectral_norm: bool = False,
+                             minibatch_discrimination: int = 0, instance_noise: float = 0.0,
+                             features: bool = False) -> keras.Model:
+    """DCGAN discriminator for 28x28 images: strided convolutions and LeakyReLU(0.2), no pooling.
+
+    ``image -> conv 4x4/2 to 14x14xwidth -> conv 4x4/2 to 7x7x(2·width) -> conv 3x3/2
+    to 4x4x(4·width)``, each followed by LeakyReLU, ``-> flatten -> one logit``.
+    Options, each a trick of the Training tricks chapter: ``minibatch_stddev`` inserts a
+    ``MinibatchStddev`` feature before the last convolution; ``activation``
+    (``"leaky_relu"`` or ``"relu"``); ``downsample`` (``"strided"`` convolutions or
+    stride-1 convolutions followed by ``"max_pool"``); ``batch_norm`` after the second
+    and third convolutions; ``spectral_norm`` on every convolution and the last layer;
+    ``minibatch_discrimination`` kernels (``tricks.MinibatchDiscrimination``) before the
+    last layer; ``instance_noise``, the initial standard deviation of a
+    ``tricks.InstanceNoise`` input layer; ``features`` returns ``[logit, features]``,
+    the flattened features, for feature matching.
+    """
+    check_positive_int("width", width)
+    _choose("activation", activation, ACTIVATIONS)
+    _choose("downsample", downsample, DOWNSAMPLING)
+    if minibatch_discrimination:
+        check_positive_int("minibatch_discrimination", minibatch_discrimination)
+    wrap = tricks.spectral_norm if spectral_norm else (lambda layer: layer)
+
+    def down(filters, kernel, normalise):
+        if downsample == "strided":
+            convolution = [wrap(layers.Conv2D(filters, kernel, strides=2, padding="same"))]
+        else:
+            convolution = [wrap(layers.Conv2D(filters, kernel, padding="same")),
+                           layers.MaxPooling2D(2, padding="same")]
+        return [*convolution, *([layers.BatchNormalization()] if normalise else []), ACTIVATIONS[activation]()]
+
+    body = [
+        *([tricks.InstanceNoise(instance_noise)] if instance_noise else []),
+        *down(width, 4, False),
+        *down(2 * width, 4, batch_norm),
+        *([MinibatchStddev()] if minibatch_stddev else []),
+        *down(4 * width, 3, batch_norm),
+        layers.Flatten(),
+    ]
+    head = [*([tricks.MinibatchDiscrimination(minibatch_discrimination)] if minibatch_discrimination else []),
+            wrap(layers.Dense(1))]
+    return stack((28, 28, channels), body, head, features, "dcgan_discriminator", (1,))
+
+
+# --------------------------------------------------------------------------- the TensorFlow tutorial's DCGAN
+
+
+def make_tutorial_generator(latent_dim: int = 100) -> keras.Model:
+    """The generator of the official TensorFlow DCGAN tutorial, re-implemented.
+
+    Dense 7x7x256, then transposed convolutions with 5x5 kernels to 128, 64 and 1
+    channels, batch norm and LeakyReLU between them, tanh at the end.
+    """
+    check_positive_int("latent_dim", latent_dim)
+    model = keras.Sequential([
+        keras.Input((latent_dim,)),
+        layers.Dense(7 * 7 * 256, use_bias=False),
+        layers.BatchNormalization(),
+        layers.LeakyReLU(),
+        layers.Reshape((7, 7, 256)),
+        layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.LeakyReLU(),
+        layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.LeakyReLU(),
+        layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False, activation="tanh"),
+    ], name="tutorial_generator")
+    return check_output_shape(model, (28, 28, 1))
+
+
+def make_tutorial_discriminator() -> keras.Model:
+    """The discriminator of the official TensorFlow DCGAN tutorial, re-implemented.
+
+    Two 5x5 strided convolutions (64 and 128 filters) with LeakyReLU and dropout 0.3,
+    then one logit.
+    """
+    model = keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(64, 5, strides=2, padding="same"),
+        layers.LeakyReLU(),
+        layers.Dropout(0.3),
+        layers.Conv2D(128, 5, strides=2, padding="same"),
+        layers.LeakyReLU(),
+        layers.Dropout(0.3),
+        layers.Flatten(),
+        layers.Dense(1),
+    ], name="tutorial_discriminator")
+    return check_output_shape(model, (1,))

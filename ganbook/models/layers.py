@@ -1,0 +1,100 @@
+"""Custom Keras layers of the book's networks, and how the factories stack layers."""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+from keras import layers
+
+from ganbook._checks import check_output_shape, check_positive_int
+
+
+class WeightNormDense(layers.Layer):
+    """A dense layer with weight normalisation (Salimans & Kingma, 2016).
+
+    Each output unit j computes ``g_j · (x · v_j) / ‖v_j‖ + b_j``: the direction ``v_j``
+    and the length ``g_j`` of its weight vector are separate parameters, which makes
+    the gradient steps better conditioned without batch statistics.
+    """
+
+    def __init__(self, units: int, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        check_positive_int("units", units)
+        self.units = units
+        self.activation = keras.activations.get(activation)
+
+    def build(self, input_shape):
+        self.v = self.add_weight(shape=(input_shape[-1], self.units), name="v",
+                                 initializer=keras.initializers.RandomNormal(stddev=0.05))
+        self.g = self.add_weight(shape=(self.units,), name="g", initializer="ones")
+        self.b = self.add_weight(shape=(self.units,), name="b", initializer="zeros")
+
+    def call(self, x):
+        from keras import ops
+
+        direction = self.v / ops.sqrt(ops.sum(ops.square(self.v), axis=0, keepdims=True))
+        return self.activation(ops.matmul(x, direction) * self.g + self.b)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": keras.activations.serialize(self.activation)}
+
+
+class MinibatchStddev(layers.Layer):
+    """Append one feature map: the standard deviation of each feature over the batch,
+    averaged over features and positions (Karras et al., 2018).
+
+    A discriminator that sees it can tell a batch of near-identical fakes from a varied
+    real batch, which pushes the generator towards variety.
+    """
+
+    def call(self, x):
+        from keras import ops
+
+        spread = ops.mean(ops.sqrt(ops.var(x, axis=0) + 1e-8))
+        return ops.concatenate([x, ops.ones_like(x[..., :1]) * spread], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] + 1)
+
+
+class PixelShuffle(layers.Layer):
+    """Upsample by ``scale`` by moving channels into space (Shi et al., 2016):
+    (H, W, C·scale²) -> (H·scale, W·scale, C).  After a convolution, an alternative to
+    a transposed convolution that cannot leave checkerboard patterns from uneven overlap."""
+
+    def __init__(self, scale: int = 2, **kwargs):
+        super().__init__(**kwargs)
+        check_positive_int("scale", scale)
+        self.scale = scale
+
+    def call(self, x):
+        return tf.nn.depth_to_space(x, self.scale)
+
+    def compute_output_shape(self, input_shape):
+        n, h, w, c = input_shape
+        scale = self.scale
+        return (n, None if h is None else h * scale, None if w is None else w * scale, c // scale ** 2)
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}
+
+
+def stack(input_shape: tuple, body: list, head: list, features: bool, name: str,
+          output_shape: tuple) -> keras.Model:
+    """``body`` then ``head`` as one network checked to output ``output_shape``; with
+    ``features`` it returns ``[output, body's output]`` (for feature matching)."""
+    if not features:
+        return check_output_shape(keras.Sequential([keras.Input(input_shape), *body, *head], name=name),
+                                  output_shape)
+    inputs = keras.Input(input_shape)
+    x = inputs
+    for layer in body:
+        x = layer(x)
+    hidden = x
+    for layer in head:
+        x = layer(x)
+    return keras.Model(inputs, [x, hidden], name=name)

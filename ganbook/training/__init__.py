@@ -1,0 +1,18 @@
+"""The Keras models that train GANs, and the toy-problem runs.
+
+``GAN(generator, discriminator)`` (``training.gan``) is a ``keras.Model`` whose
+``train_step`` updates the discriminator ``n_critic`` times, each on a real batch of its
+own, then the generator once; train it with ``fit()`` and the callbacks of
+``ganbook.callbacks``, and switch on the tricks of ``ganbook.tricks`` in its
+``compile``.  ``SSGAN`` (``training.ssgan``) is its semi-supervised kin, whose
+discriminator classifies.  ``training.toys`` trains small GANs on the 2-D toys.
+Resuming is Keras' own ``keras.callbacks.BackupAndRestore``: a GAN stores its step
+counter, both optimizers and both networks in the model's weights, and draws its noise
+from the step counter, so a resumed run repeats exactly what an uninterrupted one does.
+"""
+
+from ganbook.training.gan import GAN, PRIORS
+from ganbook.training.ssgan import SSGAN
+from ganbook.training.toys import TOY_SETUPS, ToySetup, make_toy_gan, run_toy, train_on_toy
+
+__all__ = ["GAN", "PRIORS", "SSGAN", "TOY_SETUPS", "ToySetup", "make_toy_gan", "run_toy", "train_on_toy"]

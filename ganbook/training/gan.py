@@ -1,0 +1,280 @@
+"""``GAN``: a generator and a discriminator trained against each other with ``fit()``."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganbook import losses
+from ganbook._checks import check_positive_int
+
+PRIORS = ("normal", "uniform")
+
+
+def _offset(seed: tf.Tensor, k: int) -> tf.Tensor:
+    # A stateless seed of its own for the k-th random draw that shares `seed`.
+    return seed + tf.constant([0, k << 40], tf.int64)
+
+
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other with ``fit()``.
+
+    ``latent_dim`` is read from the generator's input.  Noise is drawn statelessly from
+    ``(seed, step)``, so it is reproducible and survives a resume.  ``prior`` is
+    ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).  With ``codes`` > 0 the last
+    ``codes`` of the ``latent_dim`` numbers are a categorical code instead: one of
+    ``codes`` equally likely categories, one-hot, times ``code_scale`` (InfoGAN's
+    categorical code, without its mutual-information term).  The discriminator returns
+    one score per image, or ``[scores, features]`` for feature matching.
+    """
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int = 0,
+                 prior: str = "normal", codes: int = 0, code_scale: float = 1.0, **kwargs):
+        super().__init__(**kwargs)
+        if not (isinstance(generator, keras.Model) and isinstance(discriminator, keras.Model)):
+            raise TypeError("generator and discriminator must be keras Models")
+        if prior not in PRIORS:
+            raise ValueError(f"prior must be one of {', '.join(PRIORS)}, got {prior!r}")
+        if tuple(generator.output_shape[1:]) != tuple(discriminator.input_shape[1:]):
+            raise ValueError(f"the generator makes shape {generator.output_shape[1:]} but the "
+                             f"discriminator reads {discriminator.input_shape[1:]}")
+        if len(discriminator.outputs) not in (1, 2):
+            raise ValueError("the discriminator must return scores, or [scores, features]; "
+                             f"it has {len(discriminator.outputs)} outputs")
+        self.generator, self.discriminator = generator, discriminator
+        self.has_features = len(discriminator.outputs) == 2
+        self.latent_dim = int(generator.input_shape[-1])
+        if not (isinstance(codes, (int, np.integer)) and 0 <= codes < self.latent_dim):
+            raise ValueError(f"codes must be an integer from 0 to {self.latent_dim - 1} (the "
+                             f"generator reads {self.latent_dim} numbers), got {codes!r}")
+        if not code_scale > 0:
+            raise ValueError(f"code_scale must be positive, got {code_scale}")
+        self.codes, self.code_scale = int(codes), float(code_scale)
+        self.seed, self.prior = int(seed), prior
+        self.step = keras.Variable(0, dtype="int64", trainable=False, name="step")
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        # The seed states of the networks' random layers (dropout, Gaussian noise).  Keras
+        # leaves them out of a network's checkpoint; held here, they are the GAN's own
+        # variables, so BackupAndRestore saves them and a resumed run draws the same noise.
+        self._random_layer_states = [v for network in (generator, discriminator)
+                                     for v in network.variables if v.name == "seed_generator_state"]
+        self.built = True  # both networks are built; the GAN adds no layers of its own
+
+    def compile(self, d_optimizer, g_optimizer, d_loss_fn: Callable = losses.bce_d_loss,
+                g_loss_fn: Callable = losses.non_saturating_g_loss, n_critic: int = 1,
+                gradient_penalty_weight: float = 0.0, clip_weights: float | None = None,
+                d_penalty: Callable | None = None, g_penalty: Callable | None = None,
+                augment: Callable | None = None, feature_matching: bool = False,
+                feature_loss_fn: Callable = losses.feature_matching_loss,
+                mixed_batches: bool = False, d_loss_threshold: float | None = None,
+                jit_compile: bool = False, steps_per_execution: int = 1):
+        """Set the two optimizers, the losses and the training tricks in use.
+
+        ``d_loss_fn(real_scores, fake_scores)`` and ``g_loss_fn(fake_scores)`` work on the
+        discriminator's raw scores (see ``ganbook.losses``).  ``n_critic`` D steps per G
+        step, each on **its own** real batch: every batch then holds ``n_critic`` real
+        batches, which the step splits (WGAN's algorithm).  ``gradient_penalty_weight`` > 0
+        adds WGAN-GP's penalty to the D loss; ``clip_weights`` clips D's weights after every
+        D step (the original WGAN).  The rest are the tricks of ``ganbook.tricks``:
+
+        - ``d_penalty(gan, real, fake)`` / ``g_penalty(gan, real, fake)``: scalars added
+          to a player's loss (an R1 penalty, historical averaging);
+        - ``augment(images, seed)``: applied to every image D sees, real and generated,
+          in both players' steps (DiffAugment);
+        - ``feature_matching``: the generator matches the batch means of D's features
+          (``feature_loss_fn``) instead of fooling D; D must return [scores, features];
+        - ``mixed_batches``: D scores real and generated images in one batch, so batch
+          normalisation in D sees both (the default scores them separately);
+        - ``d_loss_threshold``: skip D's update while its loss is below this.
+
+        ``jit_compile`` and ``steps_per_execution`` are Keras' own speed settings.
+        """
+        for name, optimizer in (("d_optimizer", d_optimizer), ("g_optimizer", g_optimizer)):
+            if not isinstance(optimizer, keras.optimizers.Optimizer):
+                raise TypeError(f"{name} must be a keras optimizer, got {type(optimizer).__name__}")
+        if d_optimizer is g_optimizer:
+            raise ValueError("d_optimizer and g_optimizer must be two different optimizer objects")
+        for name, fn in (("d_loss_fn", d_loss_fn), ("g_loss_fn", g_loss_fn),
+                         ("feature_loss_fn", feature_loss_fn), ("d_penalty", d_penalty or len),
+                         ("g_penalty", g_penalty or len), ("augment", augment or len)):
+            if not callable(fn):
+                raise TypeError(f"{name} must be callable, got {fn!r}")
+        check_positive_int("n_critic", n_critic)
+        if not gradient_penalty_weight >= 0:
+            raise ValueError(f"gradient_penalty_weight must be >= 0, got {gradient_penalty_weight}")
+        if clip_weights is not None and not clip_weights > 0:
+            raise ValueError(f"clip_weights must be positive or None, got {clip_weights}")
+        if feature_matching and not self.has_features:
+            raise ValueError("feature_matching needs a discriminator that returns [scores, features]")
+        super().compile(optimizer=None, jit_compile=jit_compile, steps_per_execution=steps_per_execution)
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+        # Built now, so that their state exists before a checkpoint is restored into it.
+        d_optimizer.build(self.discriminator.trainable_variables)
+        g_optimizer.build(self.generator.trainable_variables)
+        self.d_loss_fn, self.g_loss_fn = d_loss_fn, g_loss_fn
+        self.n_critic = n_critic
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
+        self.clip_weights = clip_weights
+        self.d_penalty, self.g_penalty, self.augment = d_penalty, g_penalty, augment
+        self.feature_matching, self.feature_loss_fn = bool(feature_matching), feature_loss_fn
+        self.mixed_batches = bool(mixed_batches)
+        self.d_loss_threshold = None if d_loss_threshold is None else float(d_loss_threshold)
+
+    def fit(self, *args, shuffle: bool = False, **kwargs):
+        """``keras.Model.fit``.  ``shuffle`` defaults to False: GANs here read ``tf.data``
+        pipelines that shuffle themselves, and Keras warns when asked to shuffle one."""
+        return super().fit(*args, shuffle=shuffle, **kwargs)
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker]
+
+    # ----------------------------------------------------------------------- noise
+
+    def sample_noise(self, n, seed, category=None) -> tf.Tensor:
+        """``n`` latent vectors from the prior, drawn statelessly with ``seed`` (two integers).
+
+        With a code, ``category`` (an integer, or one per vector) fixes the categories
+        instead of drawing them.
+        """
+        n = tf.cast(n, tf.int32)
+        shape = tf.stack([n, self.latent_dim - self.codes])
+        if self.prior == "normal":
+            noise = tf.random.stateless_normal(shape, seed=seed)
+        else:
+            noise = tf.random.stateless_uniform(shape, seed=seed, minval=-1.0, maxval=1.0)
+        if not self.codes:
+            if category is not None:
+                raise ValueError("category needs a GAN with a code (codes > 0)")
+            return noise
+        return tf.concat([noise, self._code(n, seed, category)], axis=1)
+
+    def _code(self, n, seed, category) -> tf.Tensor:
+        # The scaled one-hot codes of `category`, or of categories drawn with a seed of
+        # their own, so that the continuous part does not depend on the code.
+        if category is None:
+            # floor(u * codes) draws what tf.random.stateless_categorical draws for equal
+            # logits, but compiles with XLA as well.
+            code_seed = _offset(tf.cast(seed, tf.int64), 1)
+            u = tf.random.stateless_uniform(tf.reshape(n, [1]), seed=code_seed, dtype=tf.float64)
+            category = tf.cast(tf.floor(u * self.codes), tf.int32)
+        else:
+            category = np.broadcast_to(category, (int(n),))
+            if not (np.issubdtype(category.dtype, np.integer)
+                    and ((category >= 0) & (category < self.codes)).all()):
+                raise ValueError(f"category must be integers in 0..{self.codes - 1}, "
+                                 f"got {sorted(set(category.tolist()))}")
+        return self.code_scale * tf.one_hot(category, self.codes)
+
+    def code_of(self, z) -> np.ndarray:
+        """The category of each latent vector in ``z`` (a GAN with a code)."""
+        if not self.codes:
+            raise ValueError("code_of needs a GAN with a code (codes > 0)")
+        return np.argmax(np.asarray(z)[:, -self.codes:], axis=1)
+
+    def call(self, z, training=False):
+        """Generated samples for latent vectors ``z``."""
+        return self.generator(z, training=training)
+
+    def generate(self, n: int, seed: int = 0, category=None) -> np.ndarray:
+        """``n`` samples (inference mode) as a NumPy array, reproducible for the same seed;
+        ``category`` fixes the code's categories (see ``sample_noise``)."""
+        noise = self.sample_noise(n, (seed, -1), category=category)
+        return self.generator(noise, training=False).numpy()
+
+    def _noise_seed(self, k: int) -> tf.Tensor:
+        # A fresh, reproducible seed for draw k of the current step.
+        counter = self.step * (self.n_critic + 1) + k
+        return tf.stack([tf.constant(self.seed, tf.int64), tf.cast(counter, tf.int64)])
+
+    # ----------------------------------------------------------------------- the two players
+
+    def score(self, outputs) -> tf.Tensor:
+        """The real-vs-generated score in the discriminator's ``outputs`` (its first one)."""
+        return outputs[0] if self.has_features else outputs
+
+    def _features(self, outputs) -> tf.Tensor:
+        return outputs[1]
+
+    def _seen(self, images, seed) -> tf.Tensor:
+        # What D sees of a batch: the images, augmented when a trick asks for it.
+        return images if self.augment is None else self.augment(images, seed)
+
+    def _discriminate_both(self, real, fake):
+        # D's outputs on the real and the generated batch, in one call or two.
+        if not self.mixed_batches:
+            return self.discriminator(real, training=True), self.discriminator(fake, training=True)
+        outputs = self.discriminator(tf.concat([real, fake], axis=0), training=True)
+        n = tf.shape(real)[0]
+        return tf.nest.map_structure(lambda o: o[:n], outputs), tf.nest.map_structure(lambda o: o[n:], outputs)
+
+    def _d_step(self, real, k: int) -> tf.Tensor:
+        seed = self._noise_seed(k)
+        with tf.GradientTape() as tape:
+            fake = self.generator(self.sample_noise(tf.shape(real)[0], seed), training=True)
+            real, fake = self._seen(real, _offset(seed, 2)), self._seen(fake, _offset(seed, 3))
+            real_out, fake_out = self._discriminate_both(real, fake)
+            d_loss = self.d_loss_fn(self.score(real_out), self.score(fake_out))
+            if self.gradient_penalty_weight:
+                critic = lambda x: self.score(self.discriminator(x, training=True))  # noqa: E731
+                d_loss += self.gradient_penalty_weight * losses.gradient_penalty(
+                    critic, real, fake, seed=_offset(seed, 1))
+            if self.d_penalty is not None:
+                d_loss += self.d_penalty(self, real, fake)
+        variables = self.discriminator.trainable_variables
+        gradients = tape.gradient(d_loss, variables)
+        if self.d_loss_threshold is None:
+            self.d_optimizer.apply_gradients(zip(gradients, variables))
+        else:
+            def update():
+                self.d_optimizer.apply_gradients(zip(gradients, variables))
+                return tf.constant(True)
+
+            tf.cond(d_loss > self.d_loss_threshold, update, lambda: tf.constant(False))
+        if self.clip_weights:
+            losses.clip_weights(self.discriminator, self.clip_weights)
+        return d_loss
+
+    def _g_step(self, real) -> tf.Tensor:
+        seed = self._noise_seed(self.n_critic)
+        with tf.GradientTape() as tape:
+            fake = self.generator(self.sample_noise(tf.shape(real)[0], seed), training=True)
+            fake_out = self.discriminator(self._seen(fake, _offset(seed, 3)), training=True)
+            if self.feature_matching:
+                real_out = self.discriminator(self._seen(real, _offset(seed, 2)), training=True)
+                g_loss = self.feature_loss_fn(self._features(real_out), self._features(fake_out))
+            else:
+                g_loss = self.g_loss_fn(self.score(fake_out))
+            if self.g_penalty is not None:
+                g_loss += self.g_penalty(self, real, fake)
+        variables = self.generator.trainable_variables
+        self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, variables), variables))
+        return g_loss
+
+    def _real_batches(self, real) -> list[tf.Tensor]:
+        # n_critic real batches, one per D step, from a batch that holds them all.
+        if self.n_critic == 1:
+            return [real]
+        n = real.shape[0]
+        if n is not None and n % self.n_critic:
+            raise ValueError(f"with n_critic={self.n_critic} each batch must hold {self.n_critic} real "
+                             f"batches, one per critic step: a batch size divisible by "
+                             f"{self.n_critic}, got {n}")
+        return tf.split(real, self.n_critic)
+
+    def train_step(self, batch):
+        """``n_critic`` discriminator updates, each on its own part of the real batch,
+        then one generator update."""
+        real = batch[0] if isinstance(batch, (tuple, list)) else batch
+        chunks = self._real_batches(real)
+        for k, chunk in enumerate(chunks):
+            d_loss = self._d_step(chunk, k)
+        g_loss = self._g_step(chunks[-1])
+        self.step.assign_add(1)
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}

@@ -1,0 +1,111 @@
+"""``SSGAN``: the semi-supervised GAN, whose discriminator is a K-class classifier."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganbook import losses
+from ganbook.training.gan import GAN
+
+
+class SSGAN(GAN):
+    """A semi-supervised GAN (Salimans et al., 2016): the discriminator is a K-class classifier.
+
+    ``classifier`` maps an image to ``[logits, features]``: K class logits, and the
+    features of its last hidden layer.  A (K+1)-th class, "generated", has its logit
+    fixed at 0, so the classifier's real-vs-generated score is ``losses.real_logit``
+    (logsumexp of the K logits) and ``d_loss_fn`` / ``g_loss_fn`` of ``GAN`` apply to it
+    unchanged.  Each training batch is ``((labelled images, labels), unlabelled images)``,
+    as ``callbacks.SeededEpochs(..., labelled=(images, labels))`` delivers it; the
+    labels of the unlabelled images are never read.  ``evaluate((images, labels))`` and
+    ``fit(validation_data=...)`` report the classifier's test ``error``.
+    """
+
+    def __init__(self, generator: keras.Model, classifier: keras.Model, seed: int = 0,
+                 prior: str = "normal", **kwargs):
+        if not isinstance(classifier, keras.Model) or len(classifier.outputs) != 2:
+            raise TypeError("classifier must be a keras Model with two outputs: "
+                            "[class logits (N, K), features (N, d)]")
+        logits_shape, features_shape = (tuple(o.shape[1:]) for o in classifier.outputs)
+        if len(logits_shape) != 1 or logits_shape[0] < 2 or len(features_shape) != 1:
+            raise ValueError(f"classifier outputs must have shapes (N, K) with K >= 2 and (N, d), "
+                             f"got {logits_shape} and {features_shape}")
+        super().__init__(generator, classifier, seed=seed, prior=prior, **kwargs)
+        self.num_classes = logits_shape[0]
+        self.supervised_tracker = keras.metrics.Mean(name="supervised_loss")
+        self.error_tracker = keras.metrics.Mean(name="error")
+
+    def compile(self, d_optimizer, g_optimizer, feature_matching: bool = True,
+                unsupervised_weight: float = 1.0, d_loss_fn: Callable = losses.bce_d_loss,
+                g_loss_fn: Callable = losses.non_saturating_g_loss,
+                feature_loss_fn: Callable = losses.feature_matching_loss, jit_compile: bool = False,
+                steps_per_execution: int = 1):
+        """Set the optimizers and the losses.
+
+        The classifier minimises ``supervised_loss`` on the labelled batch plus
+        ``unsupervised_weight`` times ``d_loss_fn`` on the real-vs-generated logits of
+        the unlabelled and the generated batch.  The generator minimises
+        ``feature_loss_fn(real_features, fake_features)`` (``feature_matching=True``)
+        or ``g_loss_fn`` on its samples' real-vs-generated logits.
+        """
+        if not unsupervised_weight >= 0:
+            raise ValueError(f"unsupervised_weight must be >= 0, got {unsupervised_weight}")
+        super().compile(d_optimizer, g_optimizer, d_loss_fn, g_loss_fn, feature_matching=feature_matching,
+                        feature_loss_fn=feature_loss_fn, jit_compile=jit_compile,
+                        steps_per_execution=steps_per_execution)
+        self.unsupervised_weight = float(unsupervised_weight)
+
+    @property
+    def metrics(self):
+        return [self.supervised_tracker, self.d_loss_tracker, self.g_loss_tracker, self.error_tracker]
+
+    def score(self, outputs) -> tf.Tensor:
+        """The real-vs-generated logit of the classifier's ``outputs``: log Z of its class logits."""
+        return losses.real_logit(outputs[0])
+
+    def _classifier_step(self, labelled, labels, unlabelled) -> tuple[tf.Tensor, tf.Tensor]:
+        noise = self.sample_noise(tf.shape(unlabelled)[0], self._noise_seed(0))
+        with tf.GradientTape() as tape:
+            labelled_logits, _ = self.discriminator(labelled, training=True)
+            real_out = self.discriminator(unlabelled, training=True)
+            fake_out = self.discriminator(self.generator(noise, training=True), training=True)
+            supervised = losses.supervised_loss(labelled_logits, labels)
+            unsupervised = self.d_loss_fn(self.score(real_out), self.score(fake_out))
+            loss = supervised + self.unsupervised_weight * unsupervised
+        variables = self.discriminator.trainable_variables
+        self.d_optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return supervised, unsupervised
+
+    def train_step(self, batch):
+        """One classifier update (labelled + unlabelled + generated), then one generator update."""
+        (labelled, labels), unlabelled = batch
+        supervised, unsupervised = self._classifier_step(labelled, labels, unlabelled)
+        g_loss = self._g_step(unlabelled)
+        self.step.assign_add(1)
+        self.supervised_tracker.update_state(supervised)
+        self.d_loss_tracker.update_state(unsupervised)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"supervised_loss": self.supervised_tracker.result(),
+                "d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+    def test_step(self, batch):
+        """The classifier's error rate on ``(images, labels)``."""
+        images, labels = batch
+        logits, _ = self.discriminator(images, training=False)
+        wrong = tf.not_equal(tf.argmax(logits, axis=1), tf.cast(labels, tf.int64))
+        self.error_tracker.update_state(tf.cast(wrong, tf.float32))
+        return {"error": self.error_tracker.result()}
+
+    def classify(self, images, batch_size: int = 500) -> np.ndarray:
+        """The predicted class of each image (inference mode), as a NumPy array."""
+        images = np.asarray(images, np.float32)
+        expected = tuple(self.discriminator.input_shape[1:])
+        if images.ndim != len(expected) + 1 or images.shape[1:] != expected:
+            raise ValueError(f"images must have shape (N, {', '.join(map(str, expected))}), got {images.shape}")
+        logits = [self.discriminator(images[i:i + batch_size], training=False)[0]
+                  for i in range(0, len(images), batch_size)]
+        return np.argmax(np.concatenate(logits), axis=1)
