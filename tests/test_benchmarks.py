@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import BOOK_DCGAN, make_book_dcgan  # noqa: E402
+from common import BOOK_DCGAN, BOOK_SSGAN, make_book_dcgan, make_book_ssgan  # noqa: E402
 
 
 def parameters_of(notebook: Path) -> dict:
@@ -70,3 +70,22 @@ def test_benchmark_variants_differ_only_where_their_labels_say():
     assert codes == {"plain": 0, "code": 10, "code+mbstd": 10, "book": BOOK_DCGAN["CODES"]}
     assert all(gan.latent_dim == BOOK_DCGAN["LATENT_DIM"] + codes[key] for key, gan in built.items())
     assert all(gan.code_scale == BOOK_DCGAN["CODE_SCALE"] for gan in built.values())
+
+
+def test_benchmark_ssgan_configuration_is_the_chapters():
+    chapter = parameters_of(ROOT / "book" / "semi_supervised_gan.ipynb")
+    assert {name: chapter[name] for name in BOOK_SSGAN} == BOOK_SSGAN
+
+
+def test_book_ssgan_is_built_from_the_configuration():
+    from ganbook import models
+
+    gan = make_book_ssgan(schedule_steps=10)
+    assert gan.latent_dim == BOOK_SSGAN["LATENT_DIM"] and gan.feature_matching
+    noise = [layer.stddev for layer in gan.discriminator.layers if hasattr(layer, "stddev")]
+    assert noise == [BOOK_SSGAN["INPUT_NOISE"]] + [BOOK_SSGAN["HIDDEN_NOISE"]] * 5
+    assert sum(isinstance(layer, models.WeightNormDense) for layer in gan.discriminator.layers) == 6
+    assert gan.feature_loss_fn.keywords == {"squared": BOOK_SSGAN["SQUARED_FEATURE_MATCHING"]}
+    assert not make_book_ssgan(schedule_steps=10, feature_matching=False).feature_matching
+    with pytest.raises(ValueError, match="unknown settings"):
+        make_book_ssgan(schedule_steps=10, NOISE=0.1)

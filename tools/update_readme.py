@@ -205,11 +205,139 @@ def step_speed_table() -> str:
     return "\n".join(lines)
 
 
+def _mean_sd(values: list[float]) -> tuple[float, float]:
+    mean = sum(values) / len(values)
+    return mean, (sum((v - mean) ** 2 for v in values) / max(len(values) - 1, 1)) ** 0.5
+
+
+def ssgan_table() -> str:
+    """Markdown table of the semi-supervised GAN over label seeds, from ssgan_mnist.json."""
+    results = _load("ssgan_mnist")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/ssgan_mnist.py`._"
+    lines = ["| data | classifier | test error, mean ± sd | each label seed | generator's FID, "
+             "classifier score | trained |", "|---|---|---|---|---|---|"]
+    for dataset, variants in results["results"].items():
+        for variant in ("supervised_clean", "supervised", "fm", "fm_squared", "non_saturating"):
+            if variant not in variants:
+                continue
+            runs = variants[variant]["runs"]
+            mean, sd = _mean_sd([100 * r["error"] for r in runs])
+            each = ", ".join(f"{100 * r['error']:.2f}" for r in runs)
+            samples = "–"
+            if "samples" in runs[0]:
+                fid, _ = _mean_sd([r["samples"]["fid"] for r in runs])
+                score, _ = _mean_sd([r["samples"]["classifier_score"] for r in runs])
+                samples = f"{fid:.0f}, {score:.2f}"
+            trained = f"{runs[0].get('steps', results['supervised_steps']):,} steps"
+            label = variants[variant]["label"].replace("|", "\\|")
+            lines.append(f"| {dataset} | {label} | {mean:.2f} ± {sd:.2f}% | {each} | "
+                         f"{samples} | {trained} |")
+    data = "; ".join(results["data"].values())
+    lines += ["", f"{results['labels_per_class']} labels per class drawn with `data.labeled_subset` for "
+              f"each seed, every training image unlabelled, errors on the held-out test images; "
+              f"supervised rows train {results['supervised_steps']:,} steps on the labels alone; FID and "
+              f"classifier score of 2,000 generated images on the book's evaluator (real images: about "
+              f"2.7 and 9.8 on MNIST). Measured by `benchmarks/ssgan_mnist.py`, file last written "
+              f"{results['measured_at']} ({results['machine']}); data: {data}."]
+    return "\n".join(lines)
+
+
+def ssgan_time_table() -> str:
+    """Markdown table of the semi-supervised GAN's test error against training time (MNIST)."""
+    results = _load("ssgan_mnist")
+    runs = results.get("results", {}).get("mnist", {}).get("fm", {}).get("runs")
+    if not runs:
+        return "_No measurement yet: run `python benchmarks/ssgan_mnist.py`._"
+    lines = ["| step | training time, mean | test error, mean ± sd |", "|---|---|---|"]
+    for i, step in enumerate(runs[0]["curve"]["step"]):
+        if step % 1000 and i != len(runs[0]["curve"]["step"]) - 1:
+            continue
+        seconds, _ = _mean_sd([r["curve"]["seconds"][i] for r in runs])
+        mean, sd = _mean_sd([100 * r["curve"]["error"][i] for r in runs])
+        lines.append(f"| {step:,} | {_seconds(seconds)} | {mean:.2f} ± {sd:.2f}% |")
+    lines += ["", f"The chapter's semi-supervised GAN on MNIST, {len(runs)} label seeds, learning rates "
+              f"decaying to 0 over {runs[0]['steps']:,} steps; training time excludes the test-error "
+              "checks. Same file as the table above."]
+    return "\n".join(lines)
+
+
+def _tricks_table(part_name: str, headers: list[str], cells, footer: str) -> str:
+    """A table of one part of tricks_ablation.json: a row per trick, ``cells(runs)`` after its label."""
+    results = _load("tricks_ablation")
+    part = results.get("parts", {}).get(part_name)
+    if not part:
+        return f"_No measurement yet: run `python benchmarks/tricks_ablation.py --parts {part_name}`._"
+    lines = ["| " + " | ".join(headers) + " |", "|---" * len(headers) + "|"]
+    lines += [f"| {label} | " + " | ".join(cells(row)) + " |" for label, row in part["rows"].items()]
+    seeds = len(next(iter(part["rows"].values()))["runs"])
+    return "\n".join(lines + ["", footer.format(steps=part["steps"], seeds=seeds, **results)])
+
+
+def _mean_sd_cell(runs: list, key: str, scale: float = 1.0, digits: int = 2, unit: str = "") -> str:
+    mean, sd = _mean_sd([scale * r[key] for r in runs])
+    return f"{mean:.{digits}f} ± {sd:.{digits}f}{unit}"
+
+
+def tricks_dcgan_table() -> str:
+    """Markdown table of every trick alone on the plain DCGAN, from tricks_ablation.json."""
+    return _tricks_table(
+        "dcgan", ["trick", "what it does", "classifier score", "FID", "class KL, mean", "ms per step, mean"],
+        lambda row: [row["description"], _mean_sd_cell(row["runs"], "classifier_score"),
+                     _mean_sd_cell(row["runs"], "fid", digits=0),
+                     f"{_mean_sd([r['class_kl'] for r in row['runs']])[0]:.3f}",
+                     f"{_mean_sd([r['ms_per_step'] for r in row['runs']])[0]:.0f}"],
+        "The plain DCGAN (`tricks.plain_dcgan()`: Radford et al.'s recipe at the book's sizes, Adam 2e-4) "
+        "with one trick at a time, {steps:,} steps, mean ± sd over {seeds} seeds; metrics of 2,000 samples "
+        "on the book's evaluator (real images: score 9.83, FID 2.7). Measured by "
+        "`benchmarks/tricks_ablation.py`, file last written {measured_at} ({machine}); data: {data}.")
+
+
+def tricks_grid_table() -> str:
+    """Markdown table of every applicable trick alone on the 5x5 grid, from tricks_ablation.json."""
+    return _tricks_table(
+        "grid", ["trick", "modes covered (of 25)", "high-quality samples"],
+        lambda row: [_mean_sd_cell(row["runs"], "modes_covered", digits=1),
+                     _mean_sd_cell(row["runs"], "high_quality", scale=100, digits=1, unit="%")],
+        "The Losses chapter's toy GAN (`tricks.plain_toy_gan()`) with one trick at a time on the 5x5 grid "
+        "(sigma 0.05), {steps:,} steps, mean ± sd over {seeds} seeds, 2,500 samples each. Same file as the "
+        "table above.")
+
+
+def tricks_moonshot_table() -> str:
+    """Markdown table of the helpful tricks combined against the DCGAN chapter's model."""
+    results = _load("tricks_ablation")
+    part = results.get("parts", {}).get("moonshot")
+    if not part:
+        return "_No measurement yet: run `python benchmarks/tricks_ablation.py --parts moonshot`._"
+    lines = ["| configuration | classifier score (each seed) | FID (each seed) | class KL, mean |",
+             "|---|---|---|---|"]
+    def each(runs: list, key: str, digits: int) -> str:
+        return ", ".join(f"{r[key]:.{digits}f}" for r in runs)
+
+    def row(label: str, runs: list) -> str:
+        kl, _ = _mean_sd([r["class_kl"] for r in runs])
+        return (f"| {label} | {each(runs, 'classifier_score', 2)} | {each(runs, 'fid', 1)} | "
+                f"{kl:.3f} |")
+
+    lines += [row(label, r["runs"]) for label, r in part["rows"].items()]
+    book = _load("dcgan_latent_code").get("variants", {})
+    chapter = next((runs for name, runs in book.items() if "the chapter's" in name), None)
+    if chapter:
+        lines.append(row("the DCGAN chapter's model (`benchmarks/dcgan_latent_code.py`)", chapter))
+    lines += ["", f"{part['steps']:,} steps each, seeds 0, 1, 2, the same evaluator. Same file as the "
+              "tables above."]
+    return "\n".join(lines)
+
+
 SECTIONS = {"step-speed": step_speed_table, "profile-times": profile_times_table, "clean-clone": clean_clone_table,
             "toy-losses": toy_losses_table,
             "mlp-gan": lambda: chapter_metrics_table("mlp_gan", "tf_mlp_gan"),
             "dcgan": lambda: chapter_metrics_table("keras_dcgan", "keras_dcgan"),
-            "time-to-quality": time_to_quality_table, "latent-code": latent_code_table}
+            "time-to-quality": time_to_quality_table, "latent-code": latent_code_table,
+            "ssgan": ssgan_table, "ssgan-time": ssgan_time_table,
+            "tricks-dcgan": tricks_dcgan_table, "tricks-grid": tricks_grid_table,
+            "tricks-moonshot": tricks_moonshot_table}
 
 
 def render(text: str) -> str:
