@@ -77,7 +77,9 @@ def toy_losses_table() -> str:
              "|---" * (1 + len(results["toys"])) + "|"]
     lines += [f"| {loss} | " + " | ".join(cell(rows[loss, t]) for t in results["toys"]) + " |"
               for loss in results["losses"]]
-    lines += ["", f"Mean ± sd over {results['seeds']} seeds; {results['steps']} generator steps, "
+    lines += ["", f"Mean ± sd over {results['seeds']} seeds; {results['steps']} generator steps, each loss "
+              "with its setup in `training.TOY_SETUPS` (the two WGANs with their papers' optimizers and "
+              "learning rates, five critic steps each on a fresh batch; the others with Adam 3e-3), "
               f"batch {results['batch_size']}, modes with sigma {results['mode_std']}. Measured "
               f"{results['measured_at']} by `benchmarks/toy_losses.py` "
               f"({results['machine']}, {results['total_seconds'] / 60:.1f} min)."]
