@@ -18,6 +18,9 @@ are computed on its 128-d penultimate **features** and its class **probabilities
 ``evaluate(images, dataset)`` returns all of them for generated images against the
 held-out real images; ``real_floor(dataset, n)`` returns the same for ``n`` real
 training images, the best a generator can hope for at that sample size.
+``memorisation(generated, train_images, held_out)`` checks, in pixel space, that a
+generator does not copy its training images: the evaluator cannot tell a copy from a
+new digit.
 """
 
 from __future__ import annotations
@@ -249,6 +252,44 @@ def class_coverage(probabilities, min_share: float = MIN_SHARE, confident: float
         class_kl = float(np.sum(np.where(share > 0, share * np.log(share * k), 0.0)))
     return {"classes_hit": int(np.sum(share >= min_share)), "class_kl": class_kl,
             "confident": float(np.mean(p.max(1) >= confident))}
+
+
+# --------------------------------------------------------------------------- memorisation
+
+
+def nearest_distances(images, reference, chunk: int = 500) -> np.ndarray:
+    """The Euclidean distance, in pixels scaled to [0, 1], from each of ``images`` to its
+    nearest neighbour among ``reference`` (both batches of images of one shape)."""
+    a = data.as_unit_images(images).reshape(len(images), -1).astype(np.float64)
+    b = data.as_unit_images(reference).reshape(len(reference), -1).astype(np.float64)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"images of shape {np.shape(images)[1:]} cannot be compared with "
+                         f"reference images of shape {np.shape(reference)[1:]}")
+    b_squared = np.sum(b ** 2, axis=1)
+    nearest = []
+    for start in range(0, len(a), chunk):
+        part = a[start:start + chunk]
+        squared = np.sum(part ** 2, axis=1)[:, None] + b_squared[None, :] - 2 * part @ b.T
+        nearest.append(np.sqrt(np.clip(squared.min(axis=1), 0.0, None)))
+    return np.concatenate(nearest)
+
+
+def memorisation(generated, train_images, held_out) -> dict:
+    """Does a generator copy its training images?  Nearest-neighbour distances to the training set.
+
+    A held-out real image is new to the training set, so the smallest distance of any
+    held-out image to its nearest training image is how close a *new* image comes; a
+    generated sample closer than that is **flagged** as a possible copy.  Returns the
+    median nearest distance of the generated and of the held-out images, that
+    ``threshold``, the share of generated samples ``flagged`` and their ``indices``.
+    """
+    generated_nearest = nearest_distances(generated, train_images)
+    held_out_nearest = nearest_distances(held_out, train_images)
+    threshold = float(held_out_nearest.min())
+    flagged = np.flatnonzero(generated_nearest < threshold)
+    return {"generated_median": float(np.median(generated_nearest)),
+            "held_out_median": float(np.median(held_out_nearest)), "threshold": threshold,
+            "flagged": float(len(flagged) / len(generated_nearest)), "indices": flagged.tolist()}
 
 
 # --------------------------------------------------------------------------- one call

@@ -171,3 +171,26 @@ def test_fid_is_finite_when_a_feature_never_varies():
     a, b = rng.normal(size=(400, 10)), rng.normal(size=(400, 10))
     a[:, 2] = 0.0  # e.g. a ReLU unit that generated images never switch on
     assert np.isfinite(metrics.fid(a, b)) and metrics.fid(a, b) > 0.5
+
+
+def test_nearest_distances_by_hand():
+    reference = np.zeros((3, 2, 2, 1), np.float32)
+    reference[1] = 1.0
+    images = np.zeros((2, 2, 2, 1), np.float32)
+    images[1, 0, 0, 0] = 0.6  # nearest is the black image, at distance 0.6
+    np.testing.assert_allclose(metrics.nearest_distances(images, reference), [0.0, 0.6], atol=1e-7)
+    with pytest.raises(ValueError, match="cannot be compared"):
+        metrics.nearest_distances(images, np.zeros((3, 3, 3, 1), np.float32))
+
+
+def test_memorisation_flags_copies_of_training_images_and_nothing_new():
+    rng = np.random.default_rng(0)
+    train = rng.integers(0, 256, (300, 8, 8, 1), dtype=np.uint8)
+    held_out = rng.integers(0, 256, (100, 8, 8, 1), dtype=np.uint8)
+    new = rng.integers(0, 256, (50, 8, 8, 1), dtype=np.uint8)
+    copies = train[:5].copy()
+    result = metrics.memorisation(np.concatenate([new, copies]), train, held_out)
+    assert result["indices"] == [50, 51, 52, 53, 54]
+    assert result["flagged"] == pytest.approx(5 / 55)
+    assert result["threshold"] > 0 and result["held_out_median"] > result["threshold"]
+    assert metrics.memorisation(new, train, held_out)["flagged"] == 0.0
