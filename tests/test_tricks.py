@@ -153,3 +153,44 @@ def test_two_sided_smoothing_by_hand_and_its_limits():
         tricks.two_sided_bce_d_loss([0.0], [0.0], real_label=0.4)
     with pytest.raises(ValueError, match=r"fake_label must be in \[0, 0.5\)"):
         tricks.two_sided_bce_d_loss([0.0], [0.0], fake_label=0.6)
+
+
+def test_virtual_batch_norm_uses_the_reference_batch_and_the_example_itself():
+    layer = tricks.VirtualBatchNorm(reference_size=3, epsilon=0.0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(5, 2)).astype(np.float32)  # 3 reference rows, then 2 examples
+    out = np.asarray(layer(x))
+    w = 1 / 4
+    for i in range(5):
+        mean = (1 - w) * x[:3].mean(0) + w * x[i]
+        square = (1 - w) * (x[:3] ** 2).mean(0) + w * x[i] ** 2
+        np.testing.assert_allclose(out[i], (x[i] - mean) / np.sqrt(square - mean ** 2), rtol=1e-4, atol=1e-5)
+
+
+def test_virtual_batch_norm_makes_an_example_independent_of_its_batch_mates():
+    layer = tricks.VirtualBatchNorm(reference_size=4)
+    rng = np.random.default_rng(1)
+    reference, example = rng.normal(size=(4, 3, 3, 2)), rng.normal(size=(1, 3, 3, 2))
+    first = np.asarray(layer(np.concatenate([reference, example, rng.normal(size=(5, 3, 3, 2))]).astype(np.float32)))
+    second = np.asarray(layer(np.concatenate([reference, example, rng.normal(size=(2, 3, 3, 2))]).astype(np.float32)))
+    np.testing.assert_allclose(first[4], second[4], rtol=1e-5)
+    batch_norm = keras.layers.BatchNormalization()
+    a = np.asarray(batch_norm(np.concatenate([example, rng.normal(size=(5, 3, 3, 2))]).astype(np.float32), training=True))
+    b = np.asarray(batch_norm(np.concatenate([example, rng.normal(size=(2, 3, 3, 2))]).astype(np.float32), training=True))
+    assert not np.allclose(a[0], b[0])  # batch norm: the batch mates matter
+
+
+def test_virtual_batch_generator_feeds_and_removes_its_reference_noise():
+    generator = models.make_dcgan_generator(8, 4, normalization="virtual", reference_size=6)
+    assert isinstance(generator, tricks.VirtualBatchGenerator)
+    assert generator.input_shape == (None, 8) and generator.output_shape == (None, 28, 28, 1)
+    z = np.random.default_rng(2).normal(size=(3, 8)).astype(np.float32)
+    alone = np.asarray(generator(z[:1], training=True))
+    together = np.asarray(generator(z, training=True))
+    assert together.shape == (3, 28, 28, 1)
+    np.testing.assert_allclose(alone[0], together[0], rtol=1e-4, atol=1e-5)
+    network = generator.network
+    with pytest.raises(ValueError, match="reference batches of sizes \\[6\\], got 5"):
+        tricks.VirtualBatchGenerator(network, np.zeros((5, 8)))
+    with pytest.raises(ValueError, match="normalization must be one of batch, virtual"):
+        models.make_dcgan_generator(normalization="layer")

@@ -10,13 +10,13 @@ is numerically stable.  Generators of images end in tanh, so images are in [-1, 
 names on.
 """
 
-from ganbook.models.dcgan import (DOWNSAMPLING, UPSAMPLING, make_dcgan_discriminator, make_dcgan_generator,
+from ganbook.models.dcgan import (DOWNSAMPLING, NORMALIZATIONS, UPSAMPLING, make_dcgan_discriminator, make_dcgan_generator,
                                   make_tutorial_discriminator, make_tutorial_generator,
                                   make_upsampling_generator)
 from ganbook.models.layers import MinibatchStddev, PixelShuffle, WeightNormDense
 from ganbook.models.mlp import make_mlp, make_ssgan_mlp_classifier, make_ssgan_mlp_generator
 
-__all__ = ["DOWNSAMPLING", "UPSAMPLING", "MinibatchStddev", "PixelShuffle", "WeightNormDense",
+__all__ = ["DOWNSAMPLING", "NORMALIZATIONS", "UPSAMPLING", "MinibatchStddev", "PixelShuffle", "WeightNormDense",
            "make_dcgan_discriminator", "make_dcgan_generator", "make_mlp", "make_ssgan_mlp_classifier",
            "make_ssgan_mlp_generator", "make_tutorial_discriminator", "make_tutorial_generator",
            "make_upsampling_generator"]

@@ -7,6 +7,7 @@ time; their defaults build the Keras DCGAN chapter's networks.
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import layers
 
 from ganbook import tricks
@@ -31,9 +32,13 @@ def _fraction(name: str, value: float) -> float:
     return float(value)
 
 
+NORMALIZATIONS = ("batch", "virtual")
+
+
 def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 1,
                          upsample: str = "transposed", output: str = "tanh",
-                         dropout: float = 0.0) -> keras.Model:
+                         dropout: float = 0.0, normalization: str = "batch",
+                         reference_size: int = 64, seed: int = 0) -> keras.Model:
     """DCGAN generator for 28x28 images (Radford et al., 2015, sized down).
 
     ``z -> dense 7x7x(4·width) -> [BN, ReLU] -> up x2 to 14x14x(2·width) -> [BN, ReLU]
@@ -41,16 +46,22 @@ def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 
     ``upsample``: ``"transposed"`` (transposed convolution 4x4/2) or ``"pixel_shuffle"``
     (convolution 3x3 to four times the channels, then ``PixelShuffle``); ``output``:
     ``"tanh"`` (images in [-1, 1]) or ``"sigmoid"`` ([0, 1]); ``dropout`` > 0 adds
-    dropout after every hidden block, in training (noise inside the generator).
+    dropout after every hidden block, in training (noise inside the generator);
+    ``normalization``: ``"batch"``, or ``"virtual"`` (``tricks.VirtualBatchNorm`` with a
+    reference batch of ``reference_size`` noise vectors drawn with ``seed``, wrapped in a
+    ``tricks.VirtualBatchGenerator``).
     """
     check_positive_int("latent_dim", latent_dim)
     check_positive_int("width", width)
     _choose("upsample", upsample, UPSAMPLING)
     _choose("output", output, OUTPUTS)
     dropout = _fraction("dropout", dropout)
+    _choose("normalization", normalization, NORMALIZATIONS)
 
     def block():  # what follows every hidden layer
-        return [layers.BatchNormalization(), layers.ReLU(), *([layers.Dropout(dropout)] if dropout else [])]
+        norm = (layers.BatchNormalization() if normalization == "batch"
+                else tricks.VirtualBatchNorm(reference_size))
+        return [norm, layers.ReLU(), *([layers.Dropout(dropout)] if dropout else [])]
 
     def up(filters):
         if upsample == "transposed":
@@ -68,7 +79,11 @@ def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 
         *block(),
         layers.Conv2D(channels, 3, padding="same", activation=OUTPUTS[output]),
     ], name="dcgan_generator")
-    return check_output_shape(model, (28, 28, channels))
+    check_output_shape(model, (28, 28, channels))
+    if normalization == "batch":
+        return model
+    reference = np.random.default_rng(seed).normal(size=(reference_size, latent_dim))
+    return tricks.VirtualBatchGenerator(model, reference, name="dcgan_generator_vbn")
 
 
 def make_upsampling_generator(latent_dim: int = 64, width: int = 64, channels: int = 1) -> keras.Model:

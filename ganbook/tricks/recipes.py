@@ -169,6 +169,8 @@ TRICKS: dict[str, Trick] = {
     "batch_norm_mixed": Trick("batch norm in D, real and fake in one batch",
                               lambda r: (r.d_options.update(batch_norm=True),
                                          r.compile_options.update(mixed_batches=True)), images_only=True),
+    "virtual_batch_norm": Trick("virtual batch norm in G, reference batch of 64 (Salimans et al.)",
+                                _set("g_options", normalization="virtual"), images_only=True),
     "relu_in_d": Trick("ReLU instead of LeakyReLU in D", _set("d_options", activation="relu"), images_only=True),
     "max_pool": Trick("max-pooling instead of strided convolutions in D",
                       _set("d_options", downsample="max_pool"), images_only=True),
