@@ -4,7 +4,7 @@ Each notebook is executed from top to bottom in a fresh kernel, exactly as the b
 build and nbval run it, with GANBOOK_PROFILE set.  Run it through `make benchmarks`
 (which prepares the data and sets GANBOOK_DATA_DIR) on the machine whose numbers you
 want; the README quotes the JSON via tools/update_readme.py.
-Usage: python benchmarks/profile_times.py [--profiles full smoke] [notebook ...]
+Usage: python benchmarks/profile_times.py [--profiles full smoke] [--keep DIR] [notebook ...]
 """
 
 from __future__ import annotations
@@ -24,8 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "profile_times.json"
 
 
-def run_notebook(path: Path, profile: str, timeout: int = 1800) -> float:
-    """Execute notebook ``path`` in ``profile``; return the wall-clock seconds it took."""
+def run_notebook(path: Path, profile: str, timeout: int = 1800, keep: Path | None = None) -> float:
+    """Execute notebook ``path`` in ``profile``; return the wall-clock seconds it took.
+
+    With ``keep``, the executed notebook (outputs and any error) is saved there as
+    ``<name>.<profile>.ipynb``, to read what the run printed.
+    """
     nb = nbformat.read(path, as_version=4)
     previous = os.environ.get("GANBOOK_PROFILE")
     os.environ["GANBOOK_PROFILE"] = profile  # the kernel inherits this environment
@@ -35,6 +39,9 @@ def run_notebook(path: Path, profile: str, timeout: int = 1800) -> float:
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         return time.perf_counter() - start
     finally:
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, keep / f"{path.stem}.{profile}.ipynb")
         if previous is None:
             os.environ.pop("GANBOOK_PROFILE", None)
         else:
@@ -56,13 +63,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--profiles", nargs="+", default=["full", "smoke"], choices=["full", "smoke"])
+    parser.add_argument("--keep", type=Path, help="save the executed notebooks in this folder")
     args = parser.parse_args()
     notebooks = args.notebooks or sorted((ROOT / "book").glob("*.ipynb"))
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {"chapters": {}}
     for path in notebooks:
         entry = results["chapters"].setdefault(path.stem, {})
         for profile in args.profiles:
-            seconds = run_notebook(path.resolve(), profile)
+            seconds = run_notebook(path.resolve(), profile, keep=args.keep)
             entry[f"{profile}_seconds"] = round(seconds, 1)
             print(f"{path.stem:24s} {profile:5s} {seconds:7.1f} s", flush=True)
     import ganbook  # noqa: F401  (imports TensorFlow quietly)
