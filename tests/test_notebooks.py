@@ -48,13 +48,37 @@ def test_notebook_is_stored_without_outputs(notebook):
     assert not dirty, f"cells {dirty} have outputs or execution counts; clear them before committing"
 
 
-def test_first_cell_installs_ganbook_in_colab_only_from_the_configured_repository(notebook):
-    first = notebook.cells[0]
-    assert first.cell_type == "code"
-    assert first.source == sync_notebooks.install_cell_source(), (
+def test_title_comes_first_then_the_install_cell_hidden_from_the_page(notebook):
+    title, install = notebook.cells[:2]
+    assert title.cell_type == "markdown" and title.source.startswith("# "), (
+        "the chapter's title comes first, so the rendered page opens with it")
+    assert install.cell_type == "code"
+    assert install.source == sync_notebooks.install_cell_source(), (
         "the Colab install cell is out of sync with _config.yml: run `make sync-notebooks`"
     )
-    assert 'if "google.colab" in sys.modules:' in first.source
+    assert 'if "google.colab" in sys.modules:' in install.source
+    assert install.metadata.get("tags") == ["remove-cell"], "the install cell stays out of the page"
+    assert sum(sync_notebooks.is_install_cell(c) for c in notebook.cells) == 1
+
+
+def test_sync_moves_the_install_cell_after_the_title_and_tags_it(tmp_path):
+    stale = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('# old\nif "google.colab" in sys.modules:\n    pass'),
+        nbformat.v4.new_markdown_cell("# A chapter"),
+        nbformat.v4.new_code_cell("SEED = 0")])
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(stale, path)
+    assert not sync_notebooks.sync(path, check=True)
+    assert nbformat.read(path, as_version=4).cells[0].cell_type == "code"  # --check writes nothing
+    assert not sync_notebooks.sync(path, check=False)
+    cells = nbformat.read(path, as_version=4).cells
+    assert [c.cell_type for c in cells] == ["markdown", "code", "code"]
+    assert cells[1].source == sync_notebooks.install_cell_source()
+    assert cells[1].metadata["tags"] == ["remove-cell"] and cells[2].source == "SEED = 0"
+    assert sync_notebooks.sync(path, check=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), path)
+    with pytest.raises(ValueError, match="no markdown cell starts with a '# ' title"):
+        sync_notebooks.sync(path, check=False)
 
 
 def test_second_code_cell_is_the_tagged_parameters_cell(notebook):
@@ -97,6 +121,7 @@ def test_code_fits_the_page_width(notebook):
 
     The generated install cell is exempt: its one long line is the repository URL.
     """
-    long_lines = [line for c in notebook.cells[1:] if c.cell_type == "code"
+    long_lines = [line for c in notebook.cells
+                  if c.cell_type == "code" and not sync_notebooks.is_install_cell(c)
                   for line in c.source.splitlines() if len(line) > 80]
     assert not long_lines, f"lines over 80 characters: {long_lines}"

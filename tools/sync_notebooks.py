@@ -1,7 +1,9 @@
 """Write the Colab install cell of every notebook from the repository URL in _config.yml.
 
-The URL and branch live in _config.yml only; this script copies them into the first
-cell of each book/*.ipynb, and tests/test_notebooks.py fails when they disagree.
+The URL and branch live in _config.yml only; this script copies them into the install
+cell of each book/*.ipynb, which follows the chapter's title (so the rendered page opens
+with the title) and is tagged to stay out of the page; tests/test_notebooks.py fails
+when a notebook disagrees.
 Usage: python tools/sync_notebooks.py [--check]
 """
 
@@ -31,18 +33,38 @@ def install_cell_source(config_path: Path = ROOT / "_config.yml") -> str:
     )
 
 
+INSTALL_TAG = "remove-cell"  # Jupyter Book leaves it out of the page; Colab still runs it
+
+
+def is_install_cell(cell) -> bool:
+    """True for the Colab install cell, current or stale."""
+    return cell.cell_type == "code" and "google.colab" in cell.source
+
+
 def sync(path: Path, check: bool) -> bool:
-    """Make the first cell of notebook ``path`` the install cell; return True if it already was."""
+    """Put the chapter's title first and the install cell, tagged, right after it.
+
+    Returns True if the notebook already was so.  The title is the first markdown cell
+    that starts with a level-1 heading; a stale install cell anywhere is replaced.
+    """
     nb = nbformat.read(path, as_version=4)
     expected = install_cell_source()
-    first = nb.cells[0] if nb.cells else None
-    if first is not None and first.cell_type == "code" and first.source == expected:
+    cells = nb.cells
+    if (len(cells) >= 2 and cells[0].cell_type == "markdown" and cells[0].source.startswith("# ")
+            and cells[1].cell_type == "code" and cells[1].source == expected
+            and cells[1].metadata.get("tags") == [INSTALL_TAG]):
         return True
     if not check:
-        if first is not None and first.cell_type == "code" and "google.colab" in first.source:
-            first.source = expected
-        else:
-            nb.cells.insert(0, nbformat.v4.new_code_cell(expected))
+        rest = [c for c in cells if not is_install_cell(c)]
+        title = next((i for i, c in enumerate(rest)
+                      if c.cell_type == "markdown" and c.source.startswith("# ")), None)
+        if title is None:
+            raise ValueError(f"{path.name}: no markdown cell starts with a '# ' title")
+        install = nbformat.v4.new_code_cell(expected, metadata={"tags": [INSTALL_TAG]})
+        old = next((c for c in cells if is_install_cell(c)), None)
+        if old is not None and "id" in old:
+            install["id"] = old["id"]
+        nb.cells = [rest[title], install] + rest[:title] + rest[title + 1:]
         nbformat.write(nb, path)
     return False
 
