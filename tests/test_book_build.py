@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,3 +31,51 @@ def test_book_builds_without_warnings_in_the_smoke_profile():
     # ganbook.plot.table's Markdown output must render as an HTML table
     concepts = (html / "book" / "concepts.html").read_text()
     assert concepts.count("<table") >= 4
+    # MathJax is served with the book, so the maths renders without a network
+    assert '<script defer="defer" src="../_static/mathjax/tex-mml-chtml.js' in concepts
+    assert "cdn.jsdelivr.net" not in concepts
+    assert (html / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+    # the page opens with the chapter's title; the Colab install cell is not shown
+    assert concepts.index("<h1") < concepts.index('<div class="cell')
+    assert "google.colab" not in concepts
+    # printed lines of one cell render as one output block, which wraps at the page edge
+    assert '_static/output.css' in concepts
+    dcgan = (html / "book" / "keras_dcgan.html").read_text()
+    start = dcgan.index("Epoch 1/")
+    assert "Epoch 2/" in dcgan[start:dcgan.index("</pre>", start)]
+
+
+class _Links(HTMLParser):
+    """Internal link targets (href) and element ids of one HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and "reference internal" in attrs.get("class", "") and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+
+
+def _parse(path: Path) -> _Links:
+    links = _Links()
+    links.feed(path.read_text())
+    return links
+
+
+def test_every_glossary_and_errata_link_resolves_in_the_built_book():
+    html = SMOKE_OUTPUT / "_build" / "html" / "book"
+    if not (html / "glossary.html").is_file():
+        test_book_builds_without_warnings_in_the_smoke_profile()
+    for page in ("glossary.html", "errata.html"):
+        hrefs = [h for h in _parse(html / page).hrefs if not h.startswith("#")]
+        assert len(hrefs) >= 20, f"{page} links to fewer places than it should: {hrefs}"
+        for href in hrefs:
+            target, _, anchor = href.partition("#")
+            target_file = (html / target).resolve()
+            assert target_file.is_file(), f"{page}: {href} points at a missing page"
+            if anchor:
+                assert anchor in _parse(target_file).ids, f"{page}: no #{anchor} in {target}"
