@@ -89,3 +89,16 @@ def test_book_ssgan_is_built_from_the_configuration():
     assert not make_book_ssgan(schedule_steps=10, feature_matching=False).feature_matching
     with pytest.raises(ValueError, match="unknown settings"):
         make_book_ssgan(schedule_steps=10, NOISE=0.1)
+
+
+def test_tricks_ablation_rows_skip_image_tricks_on_the_grid_and_keep_earlier_plain_rows():
+    from tricks_ablation import rows_to_run
+
+    rows = rows_to_run(["decay", "r1"], "dcgan", ["decay", "r1"])
+    assert rows == {"plain": [], "decay": ["decay"], "r1": ["r1"], "combined: decay + r1": ["decay", "r1"]}
+    # decay is for images only: the grid drops it, alone and in the combination
+    assert rows_to_run(["decay", "r1"], "grid", ["decay", "r1"]) == {
+        "plain": [], "r1": ["r1"], "combined: r1": ["r1"]}
+    # no single tricks: only the combination, the plain row stays as measured before
+    assert rows_to_run([], "dcgan", ["r1", "ema"]) == {"combined: r1 + ema": ["r1", "ema"]}
+    assert rows_to_run([], "moonshot", ["r1"]) == {"plain": [], "combined: r1": ["r1"]}

@@ -327,7 +327,8 @@ def tricks_moonshot_table() -> str:
     chapter = next((runs for name, runs in book.items() if "the chapter's" in name), None)
     if chapter:
         lines.append(row("the DCGAN chapter's model (`benchmarks/dcgan_latent_code.py`)", chapter))
-    lines += ["", f"{part['steps']:,} steps each, seeds 0, 1, 2, the same evaluator. Same file as the "
+    seeds = ", ".join(str(r["seed"]) for r in next(iter(part["rows"].values()))["runs"])
+    lines += ["", f"{part['steps']:,} steps each, seeds {seeds}, the same evaluator. Same file as the "
               "tables above."]
     return "\n".join(lines)
 

@@ -1,0 +1,89 @@
+"""Every training trick, alone on a plain DCGAN and on the 5x5 grid, over seeds; then the helpful ones combined.
+
+The plain DCGAN is Radford et al.'s recipe at the book's sizes (``tricks.plain_dcgan``),
+trained ``--dcgan-steps`` steps on the MNIST training images; the grid GAN is the Losses
+chapter's toy GAN (``tricks.plain_toy_gan``), ``--toy-steps`` steps.  Each row switches on
+one trick of ``tricks.TRICKS``; ``--combine`` adds a row with several at once.  Writes
+results/tricks_ablation.json (rows not run keep their earlier results there).
+The ``moonshot`` part trains the plain DCGAN and the combination for ``--moonshot-steps``
+(the DCGAN chapter's 2,500), to compare with that chapter's model.
+Usage: python benchmarks/tricks_ablation.py [--parts dcgan grid moonshot] [--tricks ...]
+       [--seeds 0 1 2] [--combine decay minibatch_discrimination ...]
+(``--tricks --combine a b`` adds only the combination to the earlier results.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import ganbook  # noqa: F401  (imports TensorFlow quietly)
+from common import RESULTS_DIR, write_results
+from ganbook import data, toy, tricks
+
+
+def rows_to_run(names: list[str], part: str, combine: list[str]) -> dict[str, list[str]]:
+    """Row label -> the tricks of that row: the plain recipe, each trick alone, the combination.
+
+    Without single tricks (``--tricks`` given no names) only the combination runs, and
+    the part keeps its earlier plain row; the moonshot always trains its own plain row.
+    """
+    rows = {"plain": []} if names or part == "moonshot" else {}
+    for name in names:
+        if part != "grid" or not tricks.TRICKS[name].images_only:
+            rows[name] = [name]
+    if combine:
+        usable = [n for n in combine if part != "grid" or not tricks.TRICKS[n].images_only]
+        rows["combined: " + " + ".join(usable)] = usable
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", nargs="+", default=["dcgan", "grid"], choices=["dcgan", "grid", "moonshot"])
+    parser.add_argument("--tricks", nargs="*", default=list(tricks.TRICKS), choices=list(tricks.TRICKS))
+    parser.add_argument("--combine", nargs="*", default=[], choices=list(tricks.TRICKS))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--dcgan-steps", type=int, default=1000)
+    parser.add_argument("--toy-steps", type=int, default=2000)
+    parser.add_argument("--moonshot-steps", type=int, default=2500)
+    args = parser.parse_args()
+    path = RESULTS_DIR / "tricks_ablation.json"
+    results = json.loads(path.read_text()) if path.is_file() else {}
+    parts = results.setdefault("parts", {})
+    mnist = data.load_dataset("mnist")
+    grid = toy.Grid(side=5, spacing=2.0, std=0.05)
+    for part in args.parts:
+        images = part != "grid"
+        base = tricks.plain_dcgan() if images else tricks.plain_toy_gan()
+        steps = {"dcgan": args.dcgan_steps, "grid": args.toy_steps, "moonshot": args.moonshot_steps}[part]
+        rows = parts.setdefault(part, {"steps": steps, "rows": {}})
+        if rows["steps"] != steps:  # earlier rows of another budget no longer compare
+            rows["rows"] = {}
+        rows["steps"] = steps
+        to_run = rows_to_run(args.tricks if part != "moonshot" else [], part, args.combine)
+        for label, names in to_run.items():
+            if part == "moonshot" and label == "plain" and not args.tricks and label in rows["rows"]:
+                continue  # a further combination compares with the plain runs already stored
+            runs = []
+            for seed in args.seeds:
+                recipe = tricks.with_tricks(base, names)
+                if images:
+                    run = tricks.train_dcgan_recipe(recipe, mnist.x_train, seed, steps)
+                    print(f"{part} {label:40s} seed {seed}: score {run['classifier_score']:.2f}, "
+                          f"FID {run['fid']:.1f}, KL {run['class_kl']:.3f}, {run['ms_per_step']} ms/step",
+                          flush=True)
+                else:
+                    run = tricks.train_toy_recipe(recipe, grid, seed, steps)
+                    del run["samples"]
+                    print(f"grid  {label:40s} seed {seed}: {run['modes_covered']}/25 modes, "
+                          f"{100 * run['high_quality']:.1f}% high quality, {run['seconds']} s", flush=True)
+                runs.append(run)
+            description = "; ".join(tricks.TRICKS[n].description for n in names) or "the plain recipe"
+            rows["rows"][label] = {"description": description, "runs": runs}
+            # after every row, so an interrupted run keeps what it measured
+            write_results("tricks_ablation", {"parts": parts, "data": mnist.describe().splitlines()[0]})
+
+
+if __name__ == "__main__":
+    main()
