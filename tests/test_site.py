@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 from PIL import Image
@@ -48,7 +49,8 @@ def rendered_dom(page: Path) -> BeautifulSoup:
 def image_width(src: str, page: Path) -> int:
     """The natural width of an image given by a data URI or a path relative to ``page``."""
     if src.startswith("data:"):
-        data = base64.b64decode(src.split(",", 1)[1])
+        header, payload = src.split(",", 1)
+        data = base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode()
     else:
         path = (page.parent / src.split("?")[0]).resolve()
         if not path.is_file():
