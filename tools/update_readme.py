@@ -168,17 +168,14 @@ def latent_code_table() -> str:
     if not results:
         return "_No measurement yet: run `python benchmarks/dcgan_latent_code.py`._"
 
-    def per_seed(runs: list, key: str, fmt: str) -> str:
-        return ", ".join(format(r[key], fmt) for r in runs)
-
     def mean(runs: list, key: str) -> float:
         return sum(r[key] for r in runs) / len(runs)
 
     lines = ["| variant | steps | classifier score (each seed) | class KL (each seed) | FID, mean | "
              "unsure samples, mean | their share of the entropy, mean |", "|---|---|---|---|---|---|---|"]
     for name, runs in results["variants"].items():
-        lines.append(f"| {name} | {runs[0]['steps']} | {per_seed(runs, 'classifier_score', '.2f')} | "
-                     f"{per_seed(runs, 'class_kl', '.3f')} | {mean(runs, 'fid'):.1f} | "
+        lines.append(f"| {name} | {runs[0]['steps']} | {_per_seed(runs, 'classifier_score', '.2f')} | "
+                     f"{_per_seed(runs, 'class_kl', '.3f')} | {mean(runs, 'fid'):.1f} | "
                      f"{mean(runs, 'unsure_share'):.1%} | {mean(runs, 'unsure_entropy_share'):.0%} |")
     seeds = ", ".join(str(r["seed"]) for r in next(iter(results["variants"].values())))
     lines += ["", f"The Keras chapter's DCGAN and training settings with the changes each row names "
@@ -205,6 +202,11 @@ def step_speed_table() -> str:
               f"speed), so compare the best repeats. Measured {results['measured_at']} by "
               f"`benchmarks/step_speed.py` ({results['machine']})."]
     return "\n".join(lines)
+
+
+def _per_seed(runs: list, key: str, fmt: str) -> str:
+    """The value of ``key`` in each run, formatted with ``fmt``, comma-separated."""
+    return ", ".join(format(r[key], fmt) for r in runs)
 
 
 def _mean_sd(values: list[float]) -> tuple[float, float]:
@@ -314,12 +316,9 @@ def tricks_moonshot_table() -> str:
         return "_No measurement yet: run `python benchmarks/tricks_ablation.py --parts moonshot`._"
     lines = ["| configuration | classifier score (each seed) | FID (each seed) | class KL, mean |",
              "|---|---|---|---|"]
-    def each(runs: list, key: str, digits: int) -> str:
-        return ", ".join(f"{r[key]:.{digits}f}" for r in runs)
-
     def row(label: str, runs: list) -> str:
         kl, _ = _mean_sd([r["class_kl"] for r in runs])
-        return (f"| {label} | {each(runs, 'classifier_score', 2)} | {each(runs, 'fid', 1)} | "
+        return (f"| {label} | {_per_seed(runs, 'classifier_score', '.2f')} | {_per_seed(runs, 'fid', '.1f')} | "
                 f"{kl:.3f} |")
 
     lines += [row(label, r["runs"]) for label, r in part["rows"].items()]
