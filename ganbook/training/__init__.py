@@ -9,6 +9,9 @@ discriminator classifies.  ``training.toys`` trains small GANs on the 2-D toys.
 Resuming is Keras' own ``keras.callbacks.BackupAndRestore``: a GAN stores its step
 counter, both optimizers and both networks in the model's weights, and draws its noise
 from the step counter, so a resumed run repeats exactly what an uninterrupted one does.
+Both trainers run under ``tf.distribute`` (see ``ganbook.distribute``): each replica
+takes its slice of the global batch's noise and divides its loss by the number of
+replicas (``gan.for_gradients``), so R replicas compute what one device computes.
 """
 
 from ganbook.training.gan import GAN, PRIORS

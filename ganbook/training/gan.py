@@ -19,6 +19,36 @@ def _offset(seed: tf.Tensor, k: int) -> tf.Tensor:
     return seed + tf.constant([0, k << 40], tf.int64)
 
 
+def replicas() -> tuple:
+    """This replica's index and the number of replicas training in sync.
+
+    Inside a training step under ``tf.distribute`` each replica runs the step on its
+    own part of the global batch; outside one (or with no strategy) this is ``(0, 1)``.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None:  # the cross-replica context of a strategy's scope
+        return 0, 1
+    return context.replica_id_in_sync_group, context.num_replicas_in_sync
+
+
+def for_gradients(loss: tf.Tensor) -> tf.Tensor:
+    """``loss`` (a mean over this replica's examples) divided by the number of replicas.
+
+    Keras' optimizers **sum** the replicas' gradients; a replica's mean loss divided
+    by the number of replicas makes that sum the gradient of the mean over the global
+    batch, the same as on one device.  Keras' own loss classes do this division for
+    you; the book's losses are plain functions, so the trainers call this.
+    """
+    _, count = replicas()
+    return loss if count == 1 else loss / tf.cast(count, loss.dtype)
+
+
+def _replica_seed(seed: tf.Tensor) -> tf.Tensor:
+    # A seed of this replica's own, so no two replicas draw the same numbers.
+    replica, _ = replicas()
+    return seed + tf.stack([tf.constant(0, tf.int64), tf.cast(replica, tf.int64) * (1 << 48)])
+
+
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other with ``fit()``.
 
@@ -186,6 +216,14 @@ class GAN(keras.Model):
         noise = self.sample_noise(n, (seed, -1), category=category)
         return self.generator(noise, training=False).numpy()
 
+    def _step_noise(self, n, seed) -> tf.Tensor:
+        # This replica's part of the noise for the global batch: with R replicas of n
+        # examples, the noise of the same n * R examples as one device would draw.
+        replica, count = replicas()
+        if count == 1:
+            return self.sample_noise(n, seed)
+        return self.sample_noise(n * count, seed)[replica * n:(replica + 1) * n]
+
     def _noise_seed(self, k: int) -> tf.Tensor:
         # A fresh, reproducible seed for draw k of the current step.
         counter = self.step * (self.n_critic + 1) + k
@@ -215,7 +253,8 @@ class GAN(keras.Model):
     def _d_step(self, real, k: int) -> tf.Tensor:
         seed = self._noise_seed(k)
         with tf.GradientTape() as tape:
-            fake = self.generator(self.sample_noise(tf.shape(real)[0], seed), training=True)
+            fake = self.generator(self._step_noise(tf.shape(real)[0], seed), training=True)
+            seed = _replica_seed(seed)  # augmentation and penalties: this replica's draws
             real, fake = self._seen(real, _offset(seed, 2)), self._seen(fake, _offset(seed, 3))
             real_out, fake_out = self._discriminate_both(real, fake)
             d_loss = self.d_loss_fn(self.score(real_out), self.score(fake_out))
@@ -225,8 +264,9 @@ class GAN(keras.Model):
                     critic, real, fake, seed=_offset(seed, 1))
             if self.d_penalty is not None:
                 d_loss += self.d_penalty(self, real, fake)
+            replicas_share = for_gradients(d_loss)  # inside the tape: it is differentiated
         variables = self.discriminator.trainable_variables
-        gradients = tape.gradient(d_loss, variables)
+        gradients = tape.gradient(replicas_share, variables)
         if self.d_loss_threshold is None:
             self.d_optimizer.apply_gradients(zip(gradients, variables))
         else:
@@ -242,7 +282,8 @@ class GAN(keras.Model):
     def _g_step(self, real) -> tf.Tensor:
         seed = self._noise_seed(self.n_critic)
         with tf.GradientTape() as tape:
-            fake = self.generator(self.sample_noise(tf.shape(real)[0], seed), training=True)
+            fake = self.generator(self._step_noise(tf.shape(real)[0], seed), training=True)
+            seed = _replica_seed(seed)
             fake_out = self.discriminator(self._seen(fake, _offset(seed, 3)), training=True)
             if self.feature_matching:
                 real_out = self.discriminator(self._seen(real, _offset(seed, 2)), training=True)
@@ -251,8 +292,9 @@ class GAN(keras.Model):
                 g_loss = self.g_loss_fn(self.score(fake_out))
             if self.g_penalty is not None:
                 g_loss += self.g_penalty(self, real, fake)
+            replicas_share = for_gradients(g_loss)
         variables = self.generator.trainable_variables
-        self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, variables), variables))
+        self.g_optimizer.apply_gradients(zip(tape.gradient(replicas_share, variables), variables))
         return g_loss
 
     def _real_batches(self, real) -> list[tf.Tensor]:
@@ -270,6 +312,10 @@ class GAN(keras.Model):
         """``n_critic`` discriminator updates, each on its own part of the real batch,
         then one generator update."""
         real = batch[0] if isinstance(batch, (tuple, list)) else batch
+        if self.d_loss_threshold is not None and replicas()[1] > 1:
+            raise ValueError("d_loss_threshold cannot be used with several replicas: skipping D's update "
+                             "is a condition around the replicas' gradient reduction, which tf.distribute "
+                             "cannot synchronise; train on one device or drop the threshold")
         chunks = self._real_batches(real)
         for k, chunk in enumerate(chunks):
             d_loss = self._d_step(chunk, k)

@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganbook import losses
-from ganbook.training.gan import GAN
+from ganbook.training.gan import GAN, for_gradients
 
 
 class SSGAN(GAN):
@@ -68,16 +68,16 @@ class SSGAN(GAN):
         return losses.real_logit(outputs[0])
 
     def _classifier_step(self, labelled, labels, unlabelled) -> tuple[tf.Tensor, tf.Tensor]:
-        noise = self.sample_noise(tf.shape(unlabelled)[0], self._noise_seed(0))
+        noise = self._step_noise(tf.shape(unlabelled)[0], self._noise_seed(0))
         with tf.GradientTape() as tape:
             labelled_logits, _ = self.discriminator(labelled, training=True)
             real_out = self.discriminator(unlabelled, training=True)
             fake_out = self.discriminator(self.generator(noise, training=True), training=True)
             supervised = losses.supervised_loss(labelled_logits, labels)
             unsupervised = self.d_loss_fn(self.score(real_out), self.score(fake_out))
-            loss = supervised + self.unsupervised_weight * unsupervised
+            replicas_share = for_gradients(supervised + self.unsupervised_weight * unsupervised)
         variables = self.discriminator.trainable_variables
-        self.d_optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        self.d_optimizer.apply_gradients(zip(tape.gradient(replicas_share, variables), variables))
         return supervised, unsupervised
 
     def train_step(self, batch):
