@@ -74,7 +74,8 @@ def test_two_replicas_end_with_the_weights_of_one_device(compile_args):
     assert int(one.step.numpy()) == int(two.step.numpy()) == 12
     assert max_difference(one, two) < TOLERANCE
     # The losses logged are those of the global batch, as on one device.
-    np.testing.assert_allclose(history_two.history["d_loss"], history_one.history["d_loss"], rtol=1e-5)
+    for key in ("d_loss", "g_loss"):
+        np.testing.assert_allclose(history_two.history[key], history_one.history[key], rtol=1e-5)
 
 
 def test_without_dividing_by_the_replicas_two_replicas_would_take_twice_the_step(monkeypatch):

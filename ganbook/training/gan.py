@@ -43,6 +43,18 @@ def for_gradients(loss: tf.Tensor) -> tf.Tensor:
     return loss if count == 1 else loss / tf.cast(count, loss.dtype)
 
 
+def mean_over_replicas(value: tf.Tensor) -> tf.Tensor:
+    """The mean of ``value`` over the replicas: the global batch's loss, for logging.
+
+    Every replica then logs the same number, whichever way a Keras version combines
+    the replicas' metrics (3.15 averages them; 3.8 reports another value).
+    """
+    _, count = replicas()
+    if count == 1:
+        return value
+    return tf.distribute.get_replica_context().all_reduce(tf.distribute.ReduceOp.MEAN, value)
+
+
 def _replica_seed(seed: tf.Tensor) -> tf.Tensor:
     # A seed of this replica's own, so no two replicas draw the same numbers.
     replica, _ = replicas()
@@ -321,6 +333,6 @@ class GAN(keras.Model):
             d_loss = self._d_step(chunk, k)
         g_loss = self._g_step(chunks[-1])
         self.step.assign_add(1)
-        self.d_loss_tracker.update_state(d_loss)
-        self.g_loss_tracker.update_state(g_loss)
+        self.d_loss_tracker.update_state(mean_over_replicas(d_loss))
+        self.g_loss_tracker.update_state(mean_over_replicas(g_loss))
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}

@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganbook import losses
-from ganbook.training.gan import GAN, for_gradients
+from ganbook.training.gan import GAN, for_gradients, mean_over_replicas
 
 
 class SSGAN(GAN):
@@ -86,9 +86,9 @@ class SSGAN(GAN):
         supervised, unsupervised = self._classifier_step(labelled, labels, unlabelled)
         g_loss = self._g_step(unlabelled)
         self.step.assign_add(1)
-        self.supervised_tracker.update_state(supervised)
-        self.d_loss_tracker.update_state(unsupervised)
-        self.g_loss_tracker.update_state(g_loss)
+        self.supervised_tracker.update_state(mean_over_replicas(supervised))
+        self.d_loss_tracker.update_state(mean_over_replicas(unsupervised))
+        self.g_loss_tracker.update_state(mean_over_replicas(g_loss))
         return {"supervised_loss": self.supervised_tracker.result(),
                 "d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
 
