@@ -4,7 +4,7 @@ The trainers of ``ganbook.training`` run unchanged under a strategy: build and c
 the GAN inside ``strategy.scope()`` and call ``fit()``.  Each replica trains on its part
 of the global batch, draws its part of the global batch's noise, and divides its mean
 loss by the number of replicas, because Keras' optimizers sum the replicas' gradients
-(``training.gan.for_gradients``).  ``make_strategy`` picks a TPU, several GPUs or, on a
+(``training.replicas.for_gradients``).  ``make_strategy`` picks a TPU, several GPUs or, on a
 CPU-only machine, logical CPU devices made by ``split_cpu``.
 """
 

@@ -16,6 +16,7 @@ import tensorflow as tf
 
 from ganbook import callbacks, distribute, losses, models, training
 from ganbook.training import gan as gan_module
+from ganbook.training import replicas as replicas_module
 from test_training import LATENT, Interrupt, real_vectors
 
 TOLERANCE = 1e-5  # absolute, on weights of order 0.1-1 after a few SGD steps
@@ -100,7 +101,7 @@ def test_each_replica_draws_its_own_part_of_the_global_batchs_noise():
 def test_replicas_draw_different_augmentation_and_penalty_numbers():
     strategy = two_replicas()
     seeds = strategy.experimental_local_results(
-        strategy.run(lambda: gan_module._replica_seed(tf.constant([3, 5], tf.int64))))
+        strategy.run(lambda: replicas_module.replica_seed(tf.constant([3, 5], tf.int64))))
     assert seeds[0].numpy().tolist() == [3, 5]  # replica 0 draws what one device draws
     assert seeds[1].numpy().tolist() != [3, 5]
 

@@ -9,7 +9,8 @@ import numpy as np
 import tensorflow as tf
 
 from ganbook import losses
-from ganbook.training.gan import GAN, for_gradients, mean_over_replicas
+from ganbook.training.gan import GAN
+from ganbook.training.replicas import for_gradients, mean_over_replicas
 
 
 class SSGAN(GAN):
@@ -84,7 +85,7 @@ class SSGAN(GAN):
         """One classifier update (labelled + unlabelled + generated), then one generator update."""
         (labelled, labels), unlabelled = batch
         supervised, unsupervised = self._classifier_step(labelled, labels, unlabelled)
-        g_loss = self._g_step(unlabelled)
+        g_loss = self._g_step(unlabelled, None)
         self.step.assign_add(1)
         self.supervised_tracker.update_state(mean_over_replicas(supervised))
         self.d_loss_tracker.update_state(mean_over_replicas(unsupervised))
