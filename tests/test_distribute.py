@@ -74,9 +74,13 @@ def test_two_replicas_end_with_the_weights_of_one_device(compile_args):
     two, history_two = train(two_replicas(), **compile_args)
     assert int(one.step.numpy()) == int(two.step.numpy()) == 12
     assert max_difference(one, two) < TOLERANCE
-    # The losses logged are those of the global batch, as on one device.
-    for key in ("d_loss", "g_loss"):
-        np.testing.assert_allclose(history_two.history[key], history_one.history[key], rtol=1e-5)
+    # The losses logged are those of the global batch, as on one device.  (Keras 3.8
+    # averages a metric over steps differently under a strategy, the first step weighing
+    # double, though the weights agree; benchmarks/compat.py found it.  The pinned Keras
+    # logs what one device logs.)
+    if tuple(int(part) for part in keras.version().split(".")[:2]) >= (3, 15):
+        for key in ("d_loss", "g_loss"):
+            np.testing.assert_allclose(history_two.history[key], history_one.history[key], rtol=1e-5)
 
 
 def test_without_dividing_by_the_replicas_two_replicas_would_take_twice_the_step(monkeypatch):
