@@ -354,7 +354,7 @@ def compat_table() -> str:
             f"| {result['tensorflow']} | {result['keras']} | - | - | - | {result['outcome']} |")
     lines += ["", "Measured by `benchmarks/compat.py` (`make compat`): a fresh virtual environment per "
               "pair, `ganbook` installed from its built wheel, the unit tests and every chapter in "
-              "`smoke` (the book-build and browser checks left out); "
+              "`smoke` (the book-build, browser and README-table checks left out); "
               + "; ".join(f"{k} on {v['measured_at']}" for k, v in results["pairs"].items()) + "."]
     return "\n".join(lines)
 
