@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export KERAS_BACKEND := tensorflow
 export PYTHONHASHSEED := 0
 
-.PHONY: book test setup data offline-data mathjax browser benchmarks readme sync-notebooks clean
+.PHONY: book test setup data offline-data mathjax browser benchmarks compat readme sync-notebooks clean
 
 book: data mathjax
 	GANBOOK_PROFILE=full $(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
@@ -67,6 +67,12 @@ browser:
 
 benchmarks: data
 	$(PY) benchmarks/profile_times.py
+	$(PY) tools/update_readme.py
+
+# Which TensorFlow/Keras pairs pass (a fresh venv and a wheel each; not part of `make test`).
+COMPAT_PAIRS ?= 2.16.2/3.0.0 2.16.2/3.8.0 2.19.0/3.8.0 2.21.0/3.15.1
+compat: data
+	$(PY) benchmarks/compat.py $(COMPAT_PAIRS)
 	$(PY) tools/update_readme.py
 
 readme: $(STAMP)

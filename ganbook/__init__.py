@@ -3,8 +3,8 @@
 Each module has one concern: ``budget`` (run profiles), ``data`` (datasets and
 pipelines), ``prepare`` (the offline conversion of the data), ``plot`` (figures), ``toy``
 (toy distributions and divergences), ``losses``, ``models``, ``training`` (the Keras
-models that train), ``callbacks`` (what runs around training) and ``metrics`` (sample
-quality).  Import ``ganbook`` before TensorFlow: it imports TensorFlow without
+models that train), ``callbacks`` (what runs around training), ``distribute``
+(strategies for several devices) and ``metrics`` (sample quality).  Import ``ganbook`` before TensorFlow: it imports TensorFlow without
 its C++ start-up log, so notebook output stays readable.
 """
 

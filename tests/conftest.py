@@ -6,6 +6,13 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+# Two logical CPU devices for the tf.distribute tests (test_distribute.py).  TensorFlow
+# fixes its devices when it runs its first operation, so this happens before any test
+# module is imported; single-device code runs on the first of them, as before.
+from ganbook import distribute  # noqa: E402
+
+distribute.split_cpu(2)
+
 
 @pytest.fixture
 def profile(monkeypatch):

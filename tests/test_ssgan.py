@@ -95,8 +95,9 @@ def test_fit_learns_the_clusters_from_three_labels_and_evaluate_reports_the_erro
     predicted = gan.classify(x_test)
     assert predicted.shape == (90,)
     error = np.mean(predicted != y_test)
-    assert gan.evaluate(test, verbose=0, return_dict=True)["error"] == pytest.approx(error)
-    assert history.history["val_error"][-1] == pytest.approx(error)
+    # float(): some Keras versions (3.8) return the metrics as tensors
+    assert float(gan.evaluate(test, verbose=0, return_dict=True)["error"]) == pytest.approx(error)
+    assert float(history.history["val_error"][-1]) == pytest.approx(error)
     assert error < 0.1  # three clusters, one label each: easy, but only if training works
 
 

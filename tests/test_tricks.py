@@ -192,5 +192,5 @@ def test_virtual_batch_generator_feeds_and_removes_its_reference_noise():
     network = generator.network
     with pytest.raises(ValueError, match="reference batches of sizes \\[6\\], got 5"):
         tricks.VirtualBatchGenerator(network, np.zeros((5, 8)))
-    with pytest.raises(ValueError, match="normalization must be one of batch, virtual"):
+    with pytest.raises(ValueError, match="normalization must be one of batch, synchronized, virtual"):
         models.make_dcgan_generator(normalization="layer")

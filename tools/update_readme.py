@@ -336,6 +336,33 @@ def tricks_moonshot_table() -> str:
     return "\n".join(lines)
 
 
+def compat_table() -> str:
+    """Markdown table of the TensorFlow / Keras pairs tested by benchmarks/compat.py."""
+    results = _load("compat")
+    if not results:
+        return "_No measurement yet: run `make compat`._"
+    chapters = {path.stem for path in (ROOT / "book").glob("*.ipynb")}
+    lines = ["| TensorFlow | Keras | NumPy | unit tests passed | chapters passed (smoke) | outcome |",
+             "|---|---|---|---|---|---|"]
+    order = sorted(results["pairs"].values(),
+                   key=lambda r: [int(p) for v in (r["tensorflow"], r["keras"]) for p in v.split(".")])
+    for result in order:
+        units = result.get("unit_tests")
+        ran = {k: v for k, v in result.get("chapters", {}).items() if k in chapters}
+        failed = sorted(k for k, v in ran.items() if v == "failed")
+        lines.append(
+            f"| {result['tensorflow']} | {result['keras']} | {result.get('installed', {}).get('numpy', '-')} "
+            f"| {units['passed']} of {units['passed'] + units['failed']} | "
+            f"{len(ran) - len(failed)} of {len(ran)}{' (failed: ' + ', '.join(failed) + ')' if failed else ''} "
+            f"| {result['outcome']} |" if units else
+            f"| {result['tensorflow']} | {result['keras']} | - | - | - | {result['outcome']} |")
+    lines += ["", "Measured by `benchmarks/compat.py` (`make compat`): a fresh virtual environment per "
+              "pair, `ganbook` installed from its built wheel, the unit tests and every chapter in "
+              "`smoke` (the book-build and browser checks left out); "
+              + "; ".join(f"{k} on {v['measured_at']}" for k, v in results["pairs"].items()) + "."]
+    return "\n".join(lines)
+
+
 SECTIONS = {"step-speed": step_speed_table, "profile-times": profile_times_table, "clean-clone": clean_clone_table,
             "toy-losses": toy_losses_table,
             "mlp-gan": lambda: chapter_metrics_table("mlp_gan", "tf_mlp_gan"),
@@ -343,7 +370,7 @@ SECTIONS = {"step-speed": step_speed_table, "profile-times": profile_times_table
             "time-to-quality": time_to_quality_table, "latent-code": latent_code_table,
             "ssgan": ssgan_table, "ssgan-time": ssgan_time_table,
             "tricks-dcgan": tricks_dcgan_table, "tricks-grid": tricks_grid_table,
-            "tricks-moonshot": tricks_moonshot_table}
+            "tricks-moonshot": tricks_moonshot_table, "compat": compat_table}
 
 
 def render(text: str) -> str:

@@ -32,7 +32,7 @@ def _fraction(name: str, value: float) -> float:
     return float(value)
 
 
-NORMALIZATIONS = ("batch", "virtual")
+NORMALIZATIONS = ("batch", "synchronized", "virtual")
 
 
 def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 1,
@@ -47,9 +47,11 @@ def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 
     (convolution 3x3 to four times the channels, then ``PixelShuffle``); ``output``:
     ``"tanh"`` (images in [-1, 1]) or ``"sigmoid"`` ([0, 1]); ``dropout`` > 0 adds
     dropout after every hidden block, in training (noise inside the generator);
-    ``normalization``: ``"batch"``, or ``"virtual"`` (``tricks.VirtualBatchNorm`` with a
-    reference batch of ``reference_size`` noise vectors drawn with ``seed``, wrapped in a
-    ``tricks.VirtualBatchGenerator``).
+    ``normalization``: ``"batch"``; ``"synchronized"`` (batch normalisation whose
+    statistics are those of the global batch under ``tf.distribute``, not of each
+    replica's part; the same as ``"batch"`` on one device); or ``"virtual"``
+    (``tricks.VirtualBatchNorm`` with a reference batch of ``reference_size`` noise
+    vectors drawn with ``seed``, wrapped in a ``tricks.VirtualBatchGenerator``).
     """
     check_positive_int("latent_dim", latent_dim)
     check_positive_int("width", width)
@@ -59,8 +61,8 @@ def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 
     _choose("normalization", normalization, NORMALIZATIONS)
 
     def block():  # what follows every hidden layer
-        norm = (layers.BatchNormalization() if normalization == "batch"
-                else tricks.VirtualBatchNorm(reference_size))
+        norm = (tricks.VirtualBatchNorm(reference_size) if normalization == "virtual"
+                else layers.BatchNormalization(synchronized=normalization == "synchronized"))
         return [norm, layers.ReLU(), *([layers.Dropout(dropout)] if dropout else [])]
 
     def up(filters):
@@ -80,7 +82,7 @@ def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 
         layers.Conv2D(channels, 3, padding="same", activation=OUTPUTS[output]),
     ], name="dcgan_generator")
     check_output_shape(model, (28, 28, channels))
-    if normalization == "batch":
+    if normalization != "virtual":
         return model
     reference = np.random.default_rng(seed).normal(size=(reference_size, latent_dim))
     return tricks.VirtualBatchGenerator(model, reference, name="dcgan_generator_vbn")

@@ -9,10 +9,14 @@ discriminator classifies.  ``training.toys`` trains small GANs on the 2-D toys.
 Resuming is Keras' own ``keras.callbacks.BackupAndRestore``: a GAN stores its step
 counter, both optimizers and both networks in the model's weights, and draws its noise
 from the step counter, so a resumed run repeats exactly what an uninterrupted one does.
+Both trainers run under ``tf.distribute`` (see ``ganbook.distribute``): each replica
+takes its slice of the global batch's noise and divides its loss by the number of
+replicas (``replicas.for_gradients``), so R replicas compute what one device computes.
 """
 
+from ganbook.training import replicas
 from ganbook.training.gan import GAN, PRIORS
 from ganbook.training.ssgan import SSGAN
 from ganbook.training.toys import TOY_SETUPS, ToySetup, make_toy_gan, run_toy, train_on_toy
 
-__all__ = ["GAN", "PRIORS", "SSGAN", "TOY_SETUPS", "ToySetup", "make_toy_gan", "run_toy", "train_on_toy"]
+__all__ = ["GAN", "PRIORS", "SSGAN", "replicas", "TOY_SETUPS", "ToySetup", "make_toy_gan", "run_toy", "train_on_toy"]

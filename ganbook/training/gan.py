@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from ganbook import losses
 from ganbook._checks import check_positive_int
+from ganbook.training.replicas import for_gradients, mean_over_replicas, replica_seed, replicas
 
 PRIORS = ("normal", "uniform")
 
@@ -17,6 +18,12 @@ PRIORS = ("normal", "uniform")
 def _offset(seed: tf.Tensor, k: int) -> tf.Tensor:
     # A stateless seed of its own for the k-th random draw that shares `seed`.
     return seed + tf.constant([0, k << 40], tf.int64)
+
+
+def _input_shapes(network: keras.Model) -> list[tuple]:
+    # The shape of each input of a network (one or several).
+    shapes = network.input_shape
+    return shapes if isinstance(shapes, list) else [shapes]
 
 
 class GAN(keras.Model):
@@ -29,24 +36,39 @@ class GAN(keras.Model):
     ``codes`` equally likely categories, one-hot, times ``code_scale`` (InfoGAN's
     categorical code, without its mutual-information term).  The discriminator returns
     one score per image, or ``[scores, features]`` for feature matching.
+
+    With ``num_classes`` > 0 the GAN is **conditional** (Mirza & Osindero, 2014): both
+    networks take a second input, the class labels (integers, shape (N,)); the training
+    batches are ``(images, labels)``, and each generated batch asks for the labels of
+    the real batch beside it, so D sees the same classes on both sides.
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int = 0,
-                 prior: str = "normal", codes: int = 0, code_scale: float = 1.0, **kwargs):
+                 prior: str = "normal", codes: int = 0, code_scale: float = 1.0,
+                 num_classes: int = 0, **kwargs):
         super().__init__(**kwargs)
         if not (isinstance(generator, keras.Model) and isinstance(discriminator, keras.Model)):
             raise TypeError("generator and discriminator must be keras Models")
         if prior not in PRIORS:
             raise ValueError(f"prior must be one of {', '.join(PRIORS)}, got {prior!r}")
-        if tuple(generator.output_shape[1:]) != tuple(discriminator.input_shape[1:]):
-            raise ValueError(f"the generator makes shape {generator.output_shape[1:]} but the "
-                             f"discriminator reads {discriminator.input_shape[1:]}")
+        if not (isinstance(num_classes, (int, np.integer)) and num_classes >= 0):
+            raise ValueError(f"num_classes must be an integer >= 0, got {num_classes!r}")
+        self.condition_classes = int(num_classes)
+        inputs = 2 if self.condition_classes else 1
+        for name, network in (("generator", generator), ("discriminator", discriminator)):
+            if len(_input_shapes(network)) != inputs:
+                raise ValueError(f"with num_classes={self.condition_classes} the {name} must take {inputs} "
+                                 f"input(s){' (data, labels)' if inputs == 2 else ''}, it takes "
+                                 f"{len(_input_shapes(network))}")
+        made, read = tuple(generator.output_shape[1:]), tuple(_input_shapes(discriminator)[0][1:])
+        if made != read:
+            raise ValueError(f"the generator makes shape {made} but the discriminator reads {read}")
         if len(discriminator.outputs) not in (1, 2):
             raise ValueError("the discriminator must return scores, or [scores, features]; "
                              f"it has {len(discriminator.outputs)} outputs")
         self.generator, self.discriminator = generator, discriminator
         self.has_features = len(discriminator.outputs) == 2
-        self.latent_dim = int(generator.input_shape[-1])
+        self.latent_dim = int(_input_shapes(generator)[0][-1])
         if not (isinstance(codes, (int, np.integer)) and 0 <= codes < self.latent_dim):
             raise ValueError(f"codes must be an integer from 0 to {self.latent_dim - 1} (the "
                              f"generator reads {self.latent_dim} numbers), got {codes!r}")
@@ -177,14 +199,52 @@ class GAN(keras.Model):
         return np.argmax(np.asarray(z)[:, -self.codes:], axis=1)
 
     def call(self, z, training=False):
-        """Generated samples for latent vectors ``z``."""
+        """Generated samples for latent vectors ``z`` (``[z, labels]`` when conditional)."""
         return self.generator(z, training=training)
 
-    def generate(self, n: int, seed: int = 0, category=None) -> np.ndarray:
+    def generate(self, n: int, seed: int = 0, category=None, labels=None) -> np.ndarray:
         """``n`` samples (inference mode) as a NumPy array, reproducible for the same seed;
-        ``category`` fixes the code's categories (see ``sample_noise``)."""
+        ``category`` fixes the code's categories (see ``sample_noise``).  A conditional
+        GAN draws the classes of ``labels`` (one integer, or one per sample), or classes
+        drawn uniformly with ``seed`` if none are given."""
         noise = self.sample_noise(n, (seed, -1), category=category)
-        return self.generator(noise, training=False).numpy()
+        return self._generate(noise, self._labels_to_draw(n, seed, labels), training=False).numpy()
+
+    def _labels_to_draw(self, n: int, seed: int, labels):
+        # The labels of n samples to generate, checked; None for an unconditional GAN.
+        if not self.condition_classes:
+            if labels is not None:
+                raise ValueError("labels need a conditional GAN (num_classes > 0)")
+            return None
+        if labels is None:
+            return np.random.default_rng(seed).integers(0, self.condition_classes, n)
+        labels = np.asarray(labels)
+        if labels.ndim > 1 or (labels.ndim == 1 and len(labels) != n):
+            raise ValueError(f"labels must be one integer or {n} of them, got shape {labels.shape}")
+        labels = np.broadcast_to(labels, (n,))
+        if not (np.issubdtype(labels.dtype, np.integer)
+                and ((labels >= 0) & (labels < self.condition_classes)).all()):
+            raise ValueError(f"labels must be integers in 0..{self.condition_classes - 1}, "
+                             f"got {sorted(set(labels.tolist()))}")
+        return labels
+
+    def _generate(self, noise, labels, training: bool):
+        # The generator's samples for noise, given the labels when it is conditional.
+        inputs = noise if labels is None else [noise, tf.convert_to_tensor(labels, tf.int32)]
+        return self.generator(inputs, training=training)
+
+    def _discriminate(self, images, labels, training: bool = True):
+        # D's outputs on images, given their labels when it is conditional.
+        inputs = images if labels is None else [images, labels]
+        return self.discriminator(inputs, training=training)
+
+    def _step_noise(self, n, seed) -> tf.Tensor:
+        # This replica's part of the noise for the global batch: with R replicas of n
+        # examples, the noise of the same n * R examples as one device would draw.
+        replica, count = replicas()
+        if count == 1:
+            return self.sample_noise(n, seed)
+        return self.sample_noise(n * count, seed)[replica * n:(replica + 1) * n]
 
     def _noise_seed(self, k: int) -> tf.Tensor:
         # A fresh, reproducible seed for draw k of the current step.
@@ -204,29 +264,32 @@ class GAN(keras.Model):
         # What D sees of a batch: the images, augmented when a trick asks for it.
         return images if self.augment is None else self.augment(images, seed)
 
-    def _discriminate_both(self, real, fake):
+    def _discriminate_both(self, real, fake, labels):
         # D's outputs on the real and the generated batch, in one call or two.
         if not self.mixed_batches:
-            return self.discriminator(real, training=True), self.discriminator(fake, training=True)
-        outputs = self.discriminator(tf.concat([real, fake], axis=0), training=True)
+            return self._discriminate(real, labels), self._discriminate(fake, labels)
+        both_labels = None if labels is None else tf.concat([labels, labels], axis=0)
+        outputs = self._discriminate(tf.concat([real, fake], axis=0), both_labels)
         n = tf.shape(real)[0]
         return tf.nest.map_structure(lambda o: o[:n], outputs), tf.nest.map_structure(lambda o: o[n:], outputs)
 
-    def _d_step(self, real, k: int) -> tf.Tensor:
+    def _d_step(self, real, labels, k: int) -> tf.Tensor:
         seed = self._noise_seed(k)
         with tf.GradientTape() as tape:
-            fake = self.generator(self.sample_noise(tf.shape(real)[0], seed), training=True)
+            fake = self._generate(self._step_noise(tf.shape(real)[0], seed), labels, training=True)
+            seed = replica_seed(seed)  # augmentation and penalties: this replica's draws
             real, fake = self._seen(real, _offset(seed, 2)), self._seen(fake, _offset(seed, 3))
-            real_out, fake_out = self._discriminate_both(real, fake)
+            real_out, fake_out = self._discriminate_both(real, fake, labels)
             d_loss = self.d_loss_fn(self.score(real_out), self.score(fake_out))
             if self.gradient_penalty_weight:
-                critic = lambda x: self.score(self.discriminator(x, training=True))  # noqa: E731
+                critic = lambda x: self.score(self._discriminate(x, labels))  # noqa: E731
                 d_loss += self.gradient_penalty_weight * losses.gradient_penalty(
                     critic, real, fake, seed=_offset(seed, 1))
             if self.d_penalty is not None:
                 d_loss += self.d_penalty(self, real, fake)
+            replicas_share = for_gradients(d_loss)  # inside the tape: it is differentiated
         variables = self.discriminator.trainable_variables
-        gradients = tape.gradient(d_loss, variables)
+        gradients = tape.gradient(replicas_share, variables)
         if self.d_loss_threshold is None:
             self.d_optimizer.apply_gradients(zip(gradients, variables))
         else:
@@ -239,24 +302,26 @@ class GAN(keras.Model):
             losses.clip_weights(self.discriminator, self.clip_weights)
         return d_loss
 
-    def _g_step(self, real) -> tf.Tensor:
+    def _g_step(self, real, labels) -> tf.Tensor:
         seed = self._noise_seed(self.n_critic)
         with tf.GradientTape() as tape:
-            fake = self.generator(self.sample_noise(tf.shape(real)[0], seed), training=True)
-            fake_out = self.discriminator(self._seen(fake, _offset(seed, 3)), training=True)
+            fake = self._generate(self._step_noise(tf.shape(real)[0], seed), labels, training=True)
+            seed = replica_seed(seed)
+            fake_out = self._discriminate(self._seen(fake, _offset(seed, 3)), labels)
             if self.feature_matching:
-                real_out = self.discriminator(self._seen(real, _offset(seed, 2)), training=True)
+                real_out = self._discriminate(self._seen(real, _offset(seed, 2)), labels)
                 g_loss = self.feature_loss_fn(self._features(real_out), self._features(fake_out))
             else:
                 g_loss = self.g_loss_fn(self.score(fake_out))
             if self.g_penalty is not None:
                 g_loss += self.g_penalty(self, real, fake)
+            replicas_share = for_gradients(g_loss)
         variables = self.generator.trainable_variables
-        self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, variables), variables))
+        self.g_optimizer.apply_gradients(zip(tape.gradient(replicas_share, variables), variables))
         return g_loss
 
     def _real_batches(self, real) -> list[tf.Tensor]:
-        # n_critic real batches, one per D step, from a batch that holds them all.
+        # n_critic real batches (of images or labels), one per D step, from one batch.
         if self.n_critic == 1:
             return [real]
         n = real.shape[0]
@@ -266,15 +331,29 @@ class GAN(keras.Model):
                              f"{self.n_critic}, got {n}")
         return tf.split(real, self.n_critic)
 
+    def _unpack(self, batch):
+        # (images, labels) of a training batch; labels only for a conditional GAN.
+        if not self.condition_classes:
+            return (batch[0] if isinstance(batch, (tuple, list)) else batch), None
+        if not (isinstance(batch, (tuple, list)) and len(batch) == 2):
+            raise ValueError("a conditional GAN trains on batches of (images, labels), e.g. "
+                             "callbacks.SeededEpochs(images, batch_size, seed, labels=labels)")
+        return batch[0], tf.cast(batch[1], tf.int32)
+
     def train_step(self, batch):
         """``n_critic`` discriminator updates, each on its own part of the real batch,
         then one generator update."""
-        real = batch[0] if isinstance(batch, (tuple, list)) else batch
+        real, labels = self._unpack(batch)
+        if self.d_loss_threshold is not None and replicas()[1] > 1:
+            raise ValueError("d_loss_threshold cannot be used with several replicas: skipping D's update "
+                             "is a condition around the replicas' gradient reduction, which tf.distribute "
+                             "cannot synchronise; train on one device or drop the threshold")
         chunks = self._real_batches(real)
-        for k, chunk in enumerate(chunks):
-            d_loss = self._d_step(chunk, k)
-        g_loss = self._g_step(chunks[-1])
+        label_chunks = [None] * len(chunks) if labels is None else self._real_batches(labels)
+        for k, (chunk, chunk_labels) in enumerate(zip(chunks, label_chunks)):
+            d_loss = self._d_step(chunk, chunk_labels, k)
+        g_loss = self._g_step(chunks[-1], label_chunks[-1])
         self.step.assign_add(1)
-        self.d_loss_tracker.update_state(d_loss)
-        self.g_loss_tracker.update_state(g_loss)
+        self.d_loss_tracker.update_state(mean_over_replicas(d_loss))
+        self.g_loss_tracker.update_state(mean_over_replicas(g_loss))
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}

@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from ganbook import losses
 from ganbook.training.gan import GAN
+from ganbook.training.replicas import for_gradients, mean_over_replicas
 
 
 class SSGAN(GAN):
@@ -68,27 +69,27 @@ class SSGAN(GAN):
         return losses.real_logit(outputs[0])
 
     def _classifier_step(self, labelled, labels, unlabelled) -> tuple[tf.Tensor, tf.Tensor]:
-        noise = self.sample_noise(tf.shape(unlabelled)[0], self._noise_seed(0))
+        noise = self._step_noise(tf.shape(unlabelled)[0], self._noise_seed(0))
         with tf.GradientTape() as tape:
             labelled_logits, _ = self.discriminator(labelled, training=True)
             real_out = self.discriminator(unlabelled, training=True)
             fake_out = self.discriminator(self.generator(noise, training=True), training=True)
             supervised = losses.supervised_loss(labelled_logits, labels)
             unsupervised = self.d_loss_fn(self.score(real_out), self.score(fake_out))
-            loss = supervised + self.unsupervised_weight * unsupervised
+            replicas_share = for_gradients(supervised + self.unsupervised_weight * unsupervised)
         variables = self.discriminator.trainable_variables
-        self.d_optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        self.d_optimizer.apply_gradients(zip(tape.gradient(replicas_share, variables), variables))
         return supervised, unsupervised
 
     def train_step(self, batch):
         """One classifier update (labelled + unlabelled + generated), then one generator update."""
         (labelled, labels), unlabelled = batch
         supervised, unsupervised = self._classifier_step(labelled, labels, unlabelled)
-        g_loss = self._g_step(unlabelled)
+        g_loss = self._g_step(unlabelled, None)
         self.step.assign_add(1)
-        self.supervised_tracker.update_state(supervised)
-        self.d_loss_tracker.update_state(unsupervised)
-        self.g_loss_tracker.update_state(g_loss)
+        self.supervised_tracker.update_state(mean_over_replicas(supervised))
+        self.d_loss_tracker.update_state(mean_over_replicas(unsupervised))
+        self.g_loss_tracker.update_state(mean_over_replicas(g_loss))
         return {"supervised_loss": self.supervised_tracker.result(),
                 "d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
 
