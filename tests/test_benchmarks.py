@@ -102,3 +102,31 @@ def test_tricks_ablation_rows_skip_image_tricks_on_the_grid_and_keep_earlier_pla
     # no single tricks: only the combination, the plain row stays as measured before
     assert rows_to_run([], "dcgan", ["r1", "ema"]) == {"combined: r1 + ema": ["r1", "ema"]}
     assert rows_to_run([], "moonshot", ["r1"]) == {"plain": [], "combined: r1": ["r1"]}
+
+
+def test_tutorial_step_updates_both_networks_at_once_from_one_generated_batch():
+    import keras
+    import tensorflow as tf
+    from dcgan_time_to_quality import TutorialGAN
+    from ganbook import losses, models
+
+    keras.utils.set_random_seed(0)
+    gan = TutorialGAN(models.make_mlp(4, 6, (8,)), models.make_mlp(6, 1, (8,)), seed=3)
+    gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1))
+    real = tf.constant(np.random.default_rng(0).normal(size=(16, 6)).astype(np.float32))
+    # What one simultaneous step must do: both gradients from the same generated batch,
+    # taken at the weights before the step.
+    noise = gan.sample_noise(16, (3, 0))
+    with tf.GradientTape(persistent=True) as tape:
+        fake = gan.generator(noise, training=True)
+        fake_out = gan.discriminator(fake, training=True)
+        g_loss = losses.non_saturating_g_loss(fake_out)
+        d_loss = losses.bce_d_loss(gan.discriminator(real, training=True), fake_out)
+    expected = [v.numpy() - 0.1 * g.numpy()
+                for loss, model in ((g_loss, gan.generator), (d_loss, gan.discriminator))
+                for v, g in zip(model.trainable_variables, tape.gradient(loss, model.trainable_variables))]
+    gan.train_step(real)
+    after = [v.numpy() for v in gan.generator.trainable_variables + gan.discriminator.trainable_variables]
+    for a, b in zip(after, expected):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert int(gan.step.numpy()) == 1

@@ -52,6 +52,6 @@ def test_speedup_row_divides_times_and_bounds_thresholds_the_tutorial_missed():
 
     results = {"cap_minutes": 20, "score_thresholds": [9.0], "fid_thresholds": [20.0],
                "configurations": {"book": config(100.0, None), "tutorial": config(400.0, None)}}
-    assert update_readme._speedup_row(results) == "| book sooner by | 4.0× | – | | |"
+    assert update_readme._speedup_row(results) == "| book sooner by | 4.0× | – | | | |"
     results["configurations"] = {"book": config(150.0, 60.0), "tutorial": config(None, None)}
-    assert update_readme._speedup_row(results) == "| book sooner by | ≥ 8.0× | ≥ 20.0× | | |"
+    assert update_readme._speedup_row(results) == "| book sooner by | ≥ 8.0× | ≥ 20.0× | | | |"
