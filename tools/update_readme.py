@@ -140,7 +140,8 @@ def time_to_quality_table() -> str:
               f"{results['cap_minutes']:g} minutes; \"≥\" marks a lower bound, where the "
               f"tutorial's configuration did not meet the threshold within the cap. Each configuration "
               f"trains with its own step ({steps}); the two alternate in timed chunks of "
-              f"{results['chunk']} steps, so a slow spell of the machine hits both alike. Real images "
+              f"{results['chunk']} steps while both train, so a slow spell of the machine hits both alike "
+              f"(the book's run ends first; the tutorial's then continues alone). Real images "
               f"score {floor['classifier_score']:.2f} with FID {floor['fid']:.1f}. Measured "
               f"{results['measured_at']} by `benchmarks/dcgan_time_to_quality.py` "
               f"({results['machine']}); data: {results['data']}."]
