@@ -89,7 +89,7 @@ def check_pair(tensorflow: str, keras: str, wheel: Path, log) -> dict:
     env_dir = CACHE / f"tf{tensorflow}-keras{keras}"
     shutil.rmtree(env_dir, ignore_errors=True)
     start = time.perf_counter()
-    run([sys.executable, "-m", "venv", str(env_dir)], log, check=False)
+    run([sys.executable, "-m", "venv", str(env_dir)], log)
     python = env_dir / "bin" / "python"
     code = run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                 f"tensorflow-cpu=={tensorflow}", f"keras=={keras}", str(wheel), *TEST_TOOLS], log)

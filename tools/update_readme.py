@@ -337,6 +337,21 @@ def tricks_moonshot_table() -> str:
     return "\n".join(lines)
 
 
+def _compat_row(result: dict, chapters: set[str]) -> str:
+    # One pair's row; a pair whose install failed has no test counts.
+    cells = [result["tensorflow"], result["keras"]]
+    units = result.get("unit_tests")
+    if not units:
+        return "| " + " | ".join(cells + ["-", "-", "-", result["outcome"]]) + " |"
+    ran = {k: v for k, v in result.get("chapters", {}).items() if k in chapters}
+    failed = sorted(k for k, v in ran.items() if v == "failed")
+    cells += [result.get("installed", {}).get("numpy", "-"),
+              f"{units['passed']} of {units['passed'] + units['failed']}",
+              f"{len(ran) - len(failed)} of {len(ran)}" + (f" (failed: {', '.join(failed)})" if failed else ""),
+              result["outcome"]]
+    return "| " + " | ".join(cells) + " |"
+
+
 def compat_table() -> str:
     """Markdown table of the TensorFlow / Keras pairs tested by benchmarks/compat.py."""
     results = _load("compat")
@@ -347,16 +362,7 @@ def compat_table() -> str:
              "|---|---|---|---|---|---|"]
     order = sorted(results["pairs"].values(),
                    key=lambda r: [int(p) for v in (r["tensorflow"], r["keras"]) for p in v.split(".")])
-    for result in order:
-        units = result.get("unit_tests")
-        ran = {k: v for k, v in result.get("chapters", {}).items() if k in chapters}
-        failed = sorted(k for k, v in ran.items() if v == "failed")
-        lines.append(
-            f"| {result['tensorflow']} | {result['keras']} | {result.get('installed', {}).get('numpy', '-')} "
-            f"| {units['passed']} of {units['passed'] + units['failed']} | "
-            f"{len(ran) - len(failed)} of {len(ran)}{' (failed: ' + ', '.join(failed) + ')' if failed else ''} "
-            f"| {result['outcome']} |" if units else
-            f"| {result['tensorflow']} | {result['keras']} | - | - | - | {result['outcome']} |")
+    lines += [_compat_row(result, chapters) for result in order]
     lines += ["", "Measured by `benchmarks/compat.py` (`make compat`): a fresh virtual environment per "
               "pair, `ganbook` installed from its built wheel, the unit tests and every chapter in "
               "`smoke` (the book-build, browser and README-table checks left out); "
