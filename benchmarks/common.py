@@ -101,3 +101,53 @@ def write_results(name: str, payload: dict) -> Path:
                                indent=2, default=float) + "\n")
     print(f"wrote {path}")
     return path
+
+
+# The Conditional GANs chapter's configuration (its `parameters` cell); a test keeps them equal.
+BOOK_FAMILY = {"LATENT_DIM": 16, "EMBEDDING_DIM": 16, "G_WIDTH": 16, "D_WIDTH": 32, "MINIBATCH_STDDEV": True,
+               "BATCH_SIZE": 64, "LEARNING_RATE": 2e-3, "REAL_LABEL": 0.9, "CODES": 10, "CODE_SCALE": 3.0,
+               "INFO_WEIGHT": 1.0}
+FAMILY_KINDS = ("cgan", "acgan", "infogan")
+
+
+def make_book_family(kind: str, schedule_steps: int, seed: int = 0, num_classes: int = 10, **changes):
+    """The chapter's compiled ``kind`` of GAN: ``"cgan"`` (projection D), ``"acgan"`` or
+    ``"infogan"`` (``INFO_WEIGHT=0`` for the code without its information term).
+
+    Learning rates decay to 0 over ``schedule_steps``; ``changes`` override ``BOOK_FAMILY``.
+    """
+    from functools import partial
+
+    import keras
+    from ganbook import losses, models, training
+
+    if kind not in FAMILY_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(FAMILY_KINDS)}, got {kind!r}")
+    unknown = set(changes) - set(BOOK_FAMILY)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(BOOK_FAMILY)}")
+    c = {**BOOK_FAMILY, **changes}
+    keras.utils.set_random_seed(seed)
+    heads = c["CODES"] if kind == "infogan" else num_classes
+    if kind == "cgan":
+        discriminator = models.make_projection_discriminator(num_classes, c["D_WIDTH"],
+                                                             minibatch_stddev=c["MINIBATCH_STDDEV"])
+    else:
+        discriminator = models.make_two_head_discriminator(heads, c["D_WIDTH"],
+                                                           minibatch_stddev=c["MINIBATCH_STDDEV"])
+    if kind == "infogan":
+        gan = training.InfoGAN(models.make_dcgan_generator(c["LATENT_DIM"] + c["CODES"], c["G_WIDTH"]),
+                               discriminator, codes=c["CODES"], code_scale=c["CODE_SCALE"], seed=seed)
+    else:
+        generator = models.make_conditional_generator(c["LATENT_DIM"], num_classes, c["EMBEDDING_DIM"],
+                                                      c["G_WIDTH"])
+        trainer = training.GAN if kind == "cgan" else training.ACGAN
+        gan = trainer(generator, discriminator, seed=seed, num_classes=num_classes)
+
+    def adam():
+        schedule = keras.optimizers.schedules.CosineDecay(c["LEARNING_RATE"], schedule_steps)
+        return keras.optimizers.Adam(schedule, beta_1=0.5)
+
+    extra = {"head_weight": c["INFO_WEIGHT"]} if kind == "infogan" else {}
+    gan.compile(adam(), adam(), d_loss_fn=partial(losses.bce_d_loss, real_label=c["REAL_LABEL"]), **extra)
+    return gan

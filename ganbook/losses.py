@@ -211,6 +211,82 @@ def feature_matching_loss(real_features, fake_features, squared: bool = False) -
     return tf.reduce_mean(tf.square(gap) if squared else tf.abs(gap))
 
 
+# --------------------------------------------------------------------------- auxiliary heads (ACGAN, InfoGAN)
+
+
+def acgan_d_loss(real_logits, fake_logits, real_class_logits, fake_class_logits, real_labels,
+                 fake_labels, real_label: float = 1.0, class_weight: float = 1.0) -> tf.Tensor:
+    """What ACGAN's discriminator minimises: -(L_S + L_C) (Odena et al., 2017), as batch means.
+
+    L_S = E log P(S=real | x_real) + E log P(S=fake | x_fake) is the log-likelihood of
+    the right source (``bce_d_loss`` is -L_S); L_C = E log P(C=c | x_real) + E log
+    P(C=c | x_fake) that of the right class, read from the class head's logits.
+    ``class_weight`` scales L_C (1 in the paper).
+    """
+    source = bce_d_loss(real_logits, fake_logits, real_label=real_label)
+    classes = (supervised_loss(real_class_logits, real_labels)
+               + supervised_loss(fake_class_logits, fake_labels))
+    return source + class_weight * classes
+
+
+def acgan_g_loss(fake_logits, fake_class_logits, fake_labels, class_weight: float = 1.0) -> tf.Tensor:
+    """What ACGAN's generator minimises: its samples should look real *and* be classified as
+    the class they were asked for.
+
+    The paper's generator maximises L_C - L_S; as everywhere in this book, the source
+    term is the non-saturating -E log D(G(z)) rather than E log(1 - D(G(z))).
+    """
+    return non_saturating_g_loss(fake_logits) + class_weight * supervised_loss(fake_class_logits, fake_labels)
+
+
+def mutual_information_bound(code_logits, codes) -> tf.Tensor:
+    """InfoGAN's variational lower bound L_I = E log Q(c | G(z, c)) + H(c) on I(c; G(z, c)), in nats.
+
+    For a uniform categorical code of K categories H(c) = log K, so the bound is
+    log K minus the cross-entropy of Q's logits with the codes drawn (Chen et al., 2016);
+    it reaches log K when Q recovers every code.
+    """
+    logits = _class_logits(code_logits, "code_logits")
+    log_k = tf.math.log(tf.cast(tf.shape(logits)[1], tf.float32))
+    return log_k - supervised_loss(logits, codes)
+
+
+# --------------------------------------------------------------------------- BEGAN (an autoencoder discriminator)
+
+
+def autoencoder_loss(images, reconstructions) -> tf.Tensor:
+    """BEGAN's L(v) = |v - D(v)|: each image's mean absolute reconstruction error, shape (N,).
+
+    D is an autoencoder; it should reconstruct real images well and generated ones badly.
+    """
+    images = tf.convert_to_tensor(images, tf.float32)
+    reconstructions = tf.convert_to_tensor(reconstructions, tf.float32)
+    if images.shape != reconstructions.shape:
+        raise ValueError(f"images and reconstructions must have the same shape, got {images.shape} "
+                         f"and {reconstructions.shape}")
+    return tf.reduce_mean(tf.abs(images - reconstructions), axis=list(range(1, images.shape.rank)))
+
+
+def began_k_update(k, real_loss, fake_loss, gamma: float, lambda_k: float) -> tf.Tensor:
+    """BEGAN's equilibrium variable after one step: clip(k + lambda_k (gamma L(x) - L(G(z))), 0, 1).
+
+    ``real_loss`` and ``fake_loss`` are batch means of ``autoencoder_loss``.  When D
+    reconstructs generated images too well (L(G(z)) < gamma L(x)), k grows, and D's loss
+    L(x) - k L(G(z)) pushes harder against them; k stays in [0, 1].
+    """
+    if not 0 < gamma <= 1:
+        raise ValueError(f"gamma must be in (0, 1], got {gamma}")
+    if not lambda_k >= 0:
+        raise ValueError(f"lambda_k must be >= 0, got {lambda_k}")
+    k = tf.cast(k, tf.float32)
+    return tf.clip_by_value(k + lambda_k * (gamma * real_loss - fake_loss), 0.0, 1.0)
+
+
+def began_convergence(real_loss, fake_loss, gamma: float) -> tf.Tensor:
+    """BEGAN's convergence measure M_global = L(x) + |gamma L(x) - L(G(z))| (lower is better)."""
+    return real_loss + tf.abs(gamma * real_loss - fake_loss)
+
+
 # --------------------------------------------------------------------------- registry
 
 

@@ -15,6 +15,10 @@ are computed on its 128-d penultimate **features** and its class **probabilities
 - ``class_coverage``: classes hit, KL of the predicted-class histogram to uniform,
   fraction of confident predictions.
 
+For generators that are told what to draw: ``conditional_accuracy`` (the share
+drawn as the class asked for), ``per_class_fid``, ``class_variety`` and ``matched_accuracy`` (how well
+unsupervised categories, e.g. InfoGAN's code, match the classes).
+
 ``evaluate(images, dataset)`` returns all of them for generated images against the
 held-out real images; ``real_floor(dataset, n)`` returns the same for ``n`` real
 training images, the best a generator can hope for at that sample size.
@@ -252,6 +256,76 @@ def class_coverage(probabilities, min_share: float = MIN_SHARE, confident: float
         class_kl = float(np.sum(np.where(share > 0, share * np.log(share * k), 0.0)))
     return {"classes_hit": int(np.sum(share >= min_share)), "class_kl": class_kl,
             "confident": float(np.mean(p.max(1) >= confident))}
+
+
+# --------------------------------------------------------------------------- classes asked for
+
+
+def _check_labels(labels, n: int, classes: int, name: str = "labels") -> np.ndarray:
+    labels = np.asarray(labels)
+    if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer) \
+            or (n and (labels.min() < 0 or labels.max() >= classes)):
+        raise ValueError(f"{name} must be {n} integers in 0..{classes - 1}, one per sample; "
+                         f"got shape {labels.shape}, dtype {labels.dtype}")
+    return labels
+
+
+def conditional_accuracy(probabilities, labels) -> float:
+    """The share of samples whose likeliest class is the one they were generated for."""
+    p = _check_probabilities(probabilities)
+    return float(np.mean(p.argmax(1) == _check_labels(labels, len(p), p.shape[1])))
+
+
+def per_class_fid(features, labels, reference, reference_labels, num_classes: int) -> list[float]:
+    """FID of each class's samples against the real images of that class.
+
+    ``features``/``labels`` are the generated samples' evaluator features and the
+    classes they were asked for; ``reference``/``reference_labels`` those of real
+    images.  Every class needs at least two samples on both sides.
+    """
+    labels = _check_labels(labels, len(features), num_classes)
+    reference_labels = _check_labels(reference_labels, len(reference), num_classes, "reference_labels")
+    return [fid(features[labels == k], reference[reference_labels == k]) for k in range(num_classes)]
+
+
+def class_variety(features, labels, reference, reference_labels, num_classes: int) -> list[float]:
+    """Within-class variety of each class: the total variance (trace of the covariance)
+    of its samples' features over that of the real images of the class.
+
+    1 is the variety of the real class; below 1 the class is drawn less varied.
+    Arguments as for ``per_class_fid``.
+    """
+    labels = _check_labels(labels, len(features), num_classes)
+    reference_labels = _check_labels(reference_labels, len(reference), num_classes, "reference_labels")
+
+    def spread(values: np.ndarray) -> float:
+        return float(np.trace(np.cov(np.asarray(values, np.float64).T)))
+
+    return [spread(features[labels == k]) / spread(reference[reference_labels == k]) for k in range(num_classes)]
+
+
+def matched_accuracy(categories, classes, num_categories: int, num_classes: int) -> dict:
+    """How well unsupervised categories match true classes.
+
+    ``counts[k, c]`` counts the samples of category ``k`` seen as class ``c``.
+    ``accuracy``: the share of samples right after the best one-to-one matching of
+    categories to classes (the Hungarian algorithm; unmatched categories count as
+    wrong); ``purity``: the share in each category's majority class, which lets
+    several categories claim one class; ``assignment``: the matched class of each
+    category (-1 if none).
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    categories = _check_labels(categories, len(categories), num_categories, "categories")
+    classes = _check_labels(classes, len(categories), num_classes, "classes")
+    counts = np.zeros((num_categories, num_classes), np.int64)
+    np.add.at(counts, (categories, classes), 1)
+    rows, cols = linear_sum_assignment(-counts)
+    assignment = np.full(num_categories, -1)
+    assignment[rows] = cols
+    return {"accuracy": float(counts[rows, cols].sum() / len(categories)),
+            "purity": float(counts.max(1).sum() / len(categories)),
+            "assignment": assignment.tolist(), "counts": counts}
 
 
 # --------------------------------------------------------------------------- memorisation

@@ -194,3 +194,47 @@ def test_memorisation_flags_copies_of_training_images_and_nothing_new():
     assert result["flagged"] == pytest.approx(5 / 55)
     assert result["threshold"] > 0 and result["held_out_median"] > result["threshold"]
     assert metrics.memorisation(new, train, held_out)["flagged"] == 0.0
+
+
+# --------------------------------------------------------------------------- classes asked for
+
+
+def test_conditional_accuracy_counts_samples_seen_as_their_class():
+    p = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]])
+    assert metrics.conditional_accuracy(p, [0, 1, 1, 1]) == 0.75
+    with pytest.raises(ValueError, match=r"labels must be 4 integers in 0..1, one per sample"):
+        metrics.conditional_accuracy(p, [0, 1, 2, 1])
+    with pytest.raises(ValueError, match="labels must be 4 integers"):
+        metrics.conditional_accuracy(p, [0, 1, 1])
+
+
+def test_per_class_fid_compares_each_class_with_its_own_real_images():
+    rng = np.random.default_rng(0)
+    reference = np.concatenate([rng.normal(0, 1, (300, 3)), rng.normal(5, 1, (300, 3))])
+    reference_labels = np.repeat([0, 1], 300)
+    generated = np.concatenate([rng.normal(0, 1, (300, 3)), rng.normal(0, 1, (300, 3))])
+    labels = np.repeat([0, 1], 300)
+    right, wrong = metrics.per_class_fid(generated, labels, reference, reference_labels, 2)
+    assert right < 0.2 and abs(wrong - 75) < 5  # class 1's mean is 5 away in 3 dimensions: 3 * 25
+
+
+def test_matched_accuracy_finds_the_best_one_to_one_matching():
+    categories = np.array([0, 0, 0, 1, 1, 2, 2, 2])
+    classes = np.array([1, 1, 0, 1, 1, 2, 2, 0])
+    result = metrics.matched_accuracy(categories, classes, 3, 3)
+    # categories 0 and 1 both prefer class 1; the matching gives it to one of them
+    assert result["purity"] == 6 / 8
+    assert result["accuracy"] == 5 / 8
+    assert sorted(result["assignment"]) == [0, 1, 2]
+    assert result["counts"].sum() == 8 and result["counts"][2, 2] == 2
+    with pytest.raises(ValueError, match=r"categories must be 8 integers in 0..1"):
+        metrics.matched_accuracy(categories, classes, 2, 3)
+
+
+def test_class_variety_is_the_ratio_of_total_variances():
+    rng = np.random.default_rng(1)
+    reference = rng.normal(0, 1, (4000, 3))
+    reference_labels = np.repeat([0, 1], 2000)
+    generated = np.concatenate([rng.normal(0, 1, (2000, 3)), rng.normal(0, 0.5, (2000, 3))])
+    same, narrower = metrics.class_variety(generated, reference_labels, reference, reference_labels, 2)
+    assert abs(same - 1) < 0.08 and abs(narrower - 0.25) < 0.02

@@ -5,7 +5,9 @@
 own, then the generator once; train it with ``fit()`` and the callbacks of
 ``ganbook.callbacks``, and switch on the tricks of ``ganbook.tricks`` in its
 ``compile``.  ``SSGAN`` (``training.ssgan``) is its semi-supervised kin, whose
-discriminator classifies.  ``training.toys`` trains small GANs on the 2-D toys.
+discriminator classifies.  ``ACGAN`` and ``InfoGAN`` (``training.auxiliary``) give the
+discriminator a second head that names the class, or the latent code, of an image;
+``BEGAN`` (``training.began``) makes it an autoencoder.  ``training.toys`` trains small GANs on the 2-D toys.
 Resuming is Keras' own ``keras.callbacks.BackupAndRestore``: a GAN stores its step
 counter, both optimizers and both networks in the model's weights, and draws its noise
 from the step counter, so a resumed run repeats exactly what an uninterrupted one does.
@@ -15,8 +17,10 @@ replicas (``replicas.for_gradients``), so R replicas compute what one device com
 """
 
 from ganbook.training import replicas
+from ganbook.training.auxiliary import ACGAN, InfoGAN
+from ganbook.training.began import BEGAN
 from ganbook.training.gan import GAN, PRIORS
 from ganbook.training.ssgan import SSGAN
 from ganbook.training.toys import TOY_SETUPS, ToySetup, make_toy_gan, run_toy, train_on_toy
 
-__all__ = ["GAN", "PRIORS", "SSGAN", "replicas", "TOY_SETUPS", "ToySetup", "make_toy_gan", "run_toy", "train_on_toy"]
+__all__ = ["ACGAN", "BEGAN", "GAN", "InfoGAN", "PRIORS", "SSGAN", "replicas", "TOY_SETUPS", "ToySetup", "make_toy_gan", "run_toy", "train_on_toy"]

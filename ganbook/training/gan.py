@@ -43,6 +43,9 @@ class GAN(keras.Model):
     the real batch beside it, so D sees the same classes on both sides.
     """
 
+    # A conditional GAN's discriminator reads the labels; ACGAN's predicts them instead.
+    discriminator_reads_labels = True
+
     def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int = 0,
                  prior: str = "normal", codes: int = 0, code_scale: float = 1.0,
                  num_classes: int = 0, **kwargs):
@@ -54,8 +57,9 @@ class GAN(keras.Model):
         if not (isinstance(num_classes, (int, np.integer)) and num_classes >= 0):
             raise ValueError(f"num_classes must be an integer >= 0, got {num_classes!r}")
         self.condition_classes = int(num_classes)
-        inputs = 2 if self.condition_classes else 1
         for name, network in (("generator", generator), ("discriminator", discriminator)):
+            reads_labels = self.condition_classes and (name == "generator" or self.discriminator_reads_labels)
+            inputs = 2 if reads_labels else 1
             if len(_input_shapes(network)) != inputs:
                 raise ValueError(f"with num_classes={self.condition_classes} the {name} must take {inputs} "
                                  f"input(s){' (data, labels)' if inputs == 2 else ''}, it takes "
@@ -235,8 +239,8 @@ class GAN(keras.Model):
 
     def _discriminate(self, images, labels, training: bool = True):
         # D's outputs on images, given their labels when it is conditional.
-        inputs = images if labels is None else [images, labels]
-        return self.discriminator(inputs, training=training)
+        reads_labels = labels is not None and self.discriminator_reads_labels
+        return self.discriminator([images, labels] if reads_labels else images, training=training)
 
     def _step_noise(self, n, seed) -> tf.Tensor:
         # This replica's part of the noise for the global batch: with R replicas of n

@@ -1,0 +1,120 @@
+"""The GAN family's headline numbers over seeds: the Conditional GANs chapter's models.
+
+Each run is the chapter's configuration (``common.BOOK_FAMILY``), trained as long as the
+chapter trains it, on the same images:
+
+- ``cgan_mnist`` / ``acgan_mnist``: the conditional GAN (projection discriminator) and
+  ACGAN on MNIST, 2,500 steps (the DCGAN chapter's budget);
+- ``cgan_fashion`` / ``acgan_fashion``: the same on Fashion-MNIST, 1,500 steps;
+- ``infogan`` / ``code_only``: InfoGAN with lambda = 1, and the same networks with
+  lambda = 0 (the DCGAN chapter's code without the information term), MNIST, 1,500 steps.
+
+Conditional models: conditional accuracy, FID of 200 samples per class against the
+held-out images, mean per-class FID, and within-class variety on the evaluator's four
+hardest classes and on the rest.  Codes: accuracy after the best matching of categories
+to classes, purity, InfoGAN's bound L_I, FID.  Writes results/family.json (runs not
+repeated keep their earlier results there).
+Usage: python benchmarks/family.py [--runs cgan_mnist ...] [--seeds 0 1 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import time
+
+import ganbook  # noqa: F401  (imports TensorFlow quietly)
+import numpy as np
+from common import BOOK_FAMILY, RESULTS_DIR, make_book_family, write_results
+from ganbook import callbacks, data, losses, metrics
+
+N_TRAIN, PER_CLASS, CLASSES = 8000, 200, 10
+
+# key: (label, kind, dataset, settings changed from the chapter's, steps)
+RUNS = {
+    "cgan_mnist": ("conditional GAN (projection D), MNIST", "cgan", "mnist", {}, 2500),
+    "acgan_mnist": ("ACGAN, MNIST", "acgan", "mnist", {}, 2500),
+    "cgan_fashion": ("conditional GAN (projection D), Fashion-MNIST", "cgan", "fashion_mnist", {}, 1500),
+    "acgan_fashion": ("ACGAN, Fashion-MNIST", "acgan", "fashion_mnist", {}, 1500),
+    "infogan": (f"InfoGAN, lambda = {BOOK_FAMILY['INFO_WEIGHT']:g}, MNIST", "infogan", "mnist", {}, 1500),
+    "code_only": ("the same code without the information term (lambda = 0), MNIST", "infogan", "mnist",
+                  {"INFO_WEIGHT": 0.0}, 1500),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def reference(dataset: str) -> dict:
+    """The evaluator's features of the real images, and its four hardest classes."""
+    real = data.load_dataset(dataset)
+    evaluator = metrics.load_evaluator(dataset)
+    test_features, test_p = evaluator.features_and_probabilities(real.x_test)
+    train_features, _ = evaluator.features_and_probabilities(real.x_train)
+    accuracy = [np.mean(test_p[real.y_test == k].argmax(1) == k) for k in range(CLASSES)]
+    return {"test": test_features, "test_labels": real.y_test, "train": train_features,
+            "train_labels": real.y_train, "hard": np.argsort(accuracy)[:4].tolist()}
+
+
+def conditional_measures(gan, dataset: str) -> dict:
+    """What the chapter measures of a conditional generator."""
+    ref = reference(dataset)
+    asked = np.repeat(np.arange(CLASSES), PER_CLASS)
+    features, p = metrics.load_evaluator(dataset).features_and_probabilities(
+        gan.generate(len(asked), seed=1, labels=asked))
+    variety = np.asarray(metrics.class_variety(features, asked, ref["train"], ref["train_labels"], CLASSES))
+    easy = np.setdiff1d(np.arange(CLASSES), ref["hard"])
+    per_class = metrics.per_class_fid(features, asked, ref["test"], ref["test_labels"], CLASSES)
+    return {"conditional_accuracy": metrics.conditional_accuracy(p, asked), "fid": metrics.fid(features, ref["test"]),
+            "classifier_score": metrics.classifier_score(p), "per_class_fid_mean": float(np.mean(per_class)),
+            "variety_hard": float(variety[ref["hard"]].mean()), "variety_easy": float(variety[easy].mean()),
+            "hard_classes": ref["hard"]}
+
+
+def code_measures(gan) -> dict:
+    """How well InfoGAN's categories match digits, and the samples' quality."""
+    category = np.repeat(np.arange(gan.codes), PER_CLASS)
+    samples = gan.generate(len(category), seed=1, category=category)
+    _, p = metrics.load_evaluator("mnist").features_and_probabilities(samples)
+    match = metrics.matched_accuracy(category, p.argmax(1), gan.codes, CLASSES)
+    bound = losses.mutual_information_bound(gan.discriminator(samples, training=False)[1], category)
+    quality = metrics.evaluate(gan.generate(len(category), seed=2), "mnist")
+    return {"matched_accuracy": match["accuracy"], "purity": match["purity"],
+            "digits_leading": len(set(match["counts"].argmax(1).tolist())), "mi_bound": float(bound),
+            "fid": quality["fid"], "classifier_score": quality["classifier_score"]}
+
+
+def run(key: str, seed: int) -> dict:
+    """Train run ``key`` with ``seed`` and measure it."""
+    _, kind, dataset, changes, steps = RUNS[key]
+    real = data.load_dataset(dataset)
+    images = data.to_signed_range(real.x_train[:N_TRAIN])
+    labels = None if kind == "infogan" else real.y_train[:N_TRAIN].astype("int32")
+    gan = make_book_family(kind, steps, seed=seed, **changes)
+    batches = callbacks.SeededEpochs(images, BOOK_FAMILY["BATCH_SIZE"], seed=seed, labels=labels)
+    start = time.perf_counter()
+    gan.fit(batches.dataset, epochs=-(-steps // batches.batches_per_epoch), verbose=0, callbacks=[batches])
+    seconds = time.perf_counter() - start
+    measured = code_measures(gan) if kind == "infogan" else conditional_measures(gan, dataset)
+    return {"seed": seed, "steps": int(gan.step.numpy()), "train_seconds": round(seconds, 1), **measured}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    args = parser.parse_args()
+    previous = RESULTS_DIR / "family.json"
+    results = json.loads(previous.read_text())["runs"] if previous.is_file() else {}
+    for key in args.runs:
+        results[key] = {"label": RUNS[key][0], "runs": []}
+        for seed in args.seeds:
+            results[key]["runs"].append(run(key, seed))
+            print(f"{key}, seed {seed}: {json.dumps(results[key]['runs'][-1], default=float)}", flush=True)
+    write_results("family", {
+        "runs": {key: results[key] for key in RUNS if key in results}, "per_class": PER_CLASS,
+        "data": "; ".join(data.load_dataset(d).describe().splitlines()[0] for d in ("mnist", "fashion_mnist")),
+    })
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""GANs whose discriminator has a second head that names a class: ``ACGAN`` and ``InfoGAN``."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import keras
+import tensorflow as tf
+
+from ganbook import losses
+from ganbook.training.gan import GAN
+from ganbook.training.replicas import for_gradients, mean_over_replicas
+
+
+def _check_two_heads(discriminator: keras.Model, classes: int, what: str) -> None:
+    # The discriminator must return [logit (N, 1), logits over `classes` (N, classes)].
+    if not isinstance(discriminator, keras.Model) or len(discriminator.outputs) != 2:
+        raise TypeError(f"the discriminator must be a keras Model with two outputs: [logit (N, 1), "
+                        f"{what} logits (N, {classes})], e.g. models.make_two_head_discriminator")
+    got = tuple(discriminator.outputs[1].shape[1:])
+    if got != (classes,):
+        raise ValueError(f"the discriminator's second output must hold {classes} {what} logits per "
+                         f"image, it has shape {got}")
+
+
+class _TwoHeadGAN(GAN):
+    """One D step and one G step; D returns ``[logit, head logits]`` and the head must name
+    ``self._targets(noise, labels)``, the classes the generated batch was made from."""
+
+    head_name = "class"
+
+    def compile(self, d_optimizer, g_optimizer, d_loss_fn: Callable = losses.bce_d_loss,
+                g_loss_fn: Callable = losses.non_saturating_g_loss, head_weight: float = 1.0,
+                jit_compile: bool = False, steps_per_execution: int = 1):
+        """Set the optimizers, the adversarial losses (on the first head's logits) and
+        ``head_weight``, the weight of the second head's cross-entropy in both losses."""
+        if not head_weight >= 0:
+            raise ValueError(f"head_weight must be >= 0, got {head_weight}")
+        super().compile(d_optimizer, g_optimizer, d_loss_fn, g_loss_fn, jit_compile=jit_compile,
+                        steps_per_execution=steps_per_execution)
+        self.head_weight = float(head_weight)
+        self.head_tracker = keras.metrics.Mean(name=f"{self.head_name}_loss")
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker, self.head_tracker]
+
+    def score(self, outputs) -> tf.Tensor:
+        """The real-vs-generated logit among the discriminator's ``outputs`` (the first)."""
+        return outputs[0]
+
+    def _targets(self, noise, labels) -> tf.Tensor:
+        raise NotImplementedError
+
+    def _real_head_loss(self, real_head_logits, labels) -> tf.Tensor:
+        # The head's loss on real images: none unless the real classes are known.
+        return tf.constant(0.0)
+
+    def train_step(self, batch):
+        """One discriminator update, then one generator update, each with the head's loss."""
+        real, labels = self._unpack(batch)
+        n = tf.shape(real)[0]
+        noise = self._step_noise(n, self._noise_seed(0))
+        with tf.GradientTape() as tape:
+            real_logit, real_head = self.discriminator(real, training=True)
+            fake_logit, fake_head = self.discriminator(self._generate(noise, labels, True), training=True)
+            head_loss = losses.supervised_loss(fake_head, self._targets(noise, labels))
+            d_loss = (self.d_loss_fn(real_logit, fake_logit)
+                      + self.head_weight * (head_loss + self._real_head_loss(real_head, labels)))
+            replicas_share = for_gradients(d_loss)
+        variables = self.discriminator.trainable_variables
+        self.d_optimizer.apply_gradients(zip(tape.gradient(replicas_share, variables), variables))
+
+        noise = self._step_noise(n, self._noise_seed(1))
+        with tf.GradientTape() as tape:
+            fake_logit, fake_head = self.discriminator(self._generate(noise, labels, True), training=True)
+            head_loss = losses.supervised_loss(fake_head, self._targets(noise, labels))
+            g_loss = self.g_loss_fn(fake_logit) + self.head_weight * head_loss
+            replicas_share = for_gradients(g_loss)
+        variables = self.generator.trainable_variables
+        self.g_optimizer.apply_gradients(zip(tape.gradient(replicas_share, variables), variables))
+        self.step.assign_add(1)
+        self.d_loss_tracker.update_state(mean_over_replicas(d_loss))
+        self.g_loss_tracker.update_state(mean_over_replicas(g_loss))
+        self.head_tracker.update_state(mean_over_replicas(head_loss))
+        return {m.name: m.result() for m in self.metrics}
+
+
+class ACGAN(_TwoHeadGAN):
+    """Auxiliary-classifier GAN (Odena et al., 2017).
+
+    The generator takes ``[z, labels]`` (as in a conditional GAN); the discriminator
+    takes only the image and returns ``[logit, class logits]``: real or generated, and
+    which of ``num_classes`` classes.  D minimises ``losses.acgan_d_loss``, G
+    ``losses.acgan_g_loss``, with the class term weighted by ``head_weight``.  Batches
+    are ``(images, labels)``; each generated batch asks for the real batch's labels.
+    The logged ``class_loss`` is the cross-entropy of the class head on generated images.
+    """
+
+    discriminator_reads_labels = False
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, num_classes: int, seed: int = 0,
+                 prior: str = "normal", **kwargs):
+        _check_two_heads(discriminator, num_classes, "class")
+        super().__init__(generator, discriminator, seed=seed, prior=prior, num_classes=num_classes, **kwargs)
+
+    def _targets(self, noise, labels) -> tf.Tensor:
+        return labels
+
+    def _real_head_loss(self, real_head_logits, labels) -> tf.Tensor:
+        return losses.supervised_loss(real_head_logits, labels)
+
+
+class InfoGAN(_TwoHeadGAN):
+    """InfoGAN with a categorical code (Chen et al., 2016).
+
+    The generator reads ``latent_dim`` numbers whose last ``codes`` are a one-hot code
+    times ``code_scale`` (as ``GAN(codes=...)``); the discriminator returns ``[logit,
+    code logits]``, its second head being the Q network that shares D's body.  Both
+    players add ``head_weight`` (λ) times Q's cross-entropy with the drawn code, which
+    is log K minus the lower bound L_I on the mutual information between the code and
+    the image (``losses.mutual_information_bound``).  No labels are used.  The logged
+    ``code_loss`` is that cross-entropy.
+    """
+
+    head_name = "code"
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, codes: int, seed: int = 0,
+                 prior: str = "normal", code_scale: float = 1.0, **kwargs):
+        _check_two_heads(discriminator, codes, "code")
+        super().__init__(generator, discriminator, seed=seed, prior=prior, codes=codes, code_scale=code_scale,
+                         **kwargs)
+
+    def _targets(self, noise, labels) -> tf.Tensor:
+        return tf.argmax(noise[:, -self.codes:], axis=1, output_type=tf.int32)
+
+    def infer_code(self, images, batch_size: int = 500):
+        """Q's most likely category for each image (inference mode), as a NumPy array."""
+        import numpy as np
+
+        images = tf.convert_to_tensor(images, tf.float32)
+        logits = [self.discriminator(images[i:i + batch_size], training=False)[1]
+                  for i in range(0, int(images.shape[0]), batch_size)]
+        return np.argmax(np.concatenate(logits), axis=1)

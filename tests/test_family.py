@@ -1,0 +1,191 @@
+"""Tests of the GAN family's networks, losses and trainers: projection D, ACGAN, InfoGAN."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from ganbook import callbacks, losses, models, training
+
+
+@pytest.fixture(autouse=True)
+def deterministic_ops():
+    tf.config.experimental.enable_op_determinism()
+    yield
+
+
+def log_sigmoid(x):
+    return -np.log1p(np.exp(-np.asarray(x, np.float64)))
+
+
+def cross_entropy(logits, labels):
+    logits = np.asarray(logits, np.float64)
+    log_probs = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    return -log_probs[np.arange(len(labels)), labels].mean()
+
+
+REAL, FAKE = np.array([1.5, -0.5, 0.2]), np.array([-1.0, 0.3, 2.0])
+REAL_HEAD = np.array([[2.0, 0.0, -1.0], [0.5, 0.5, 0.5], [-1.0, 3.0, 0.0]])
+FAKE_HEAD = np.array([[0.0, 1.0, 0.0], [1.0, -2.0, 0.5], [0.0, 0.0, 4.0]])
+REAL_LABELS, FAKE_LABELS = np.array([0, 2, 1]), np.array([1, 0, 2])
+
+
+def test_acgan_losses_equal_the_log_likelihoods_written_out():
+    source = -(log_sigmoid(REAL).mean() + log_sigmoid(-FAKE).mean())  # -L_S
+    classes = cross_entropy(REAL_HEAD, REAL_LABELS) + cross_entropy(FAKE_HEAD, FAKE_LABELS)  # -L_C
+    got = losses.acgan_d_loss(REAL, FAKE, REAL_HEAD, FAKE_HEAD, REAL_LABELS, FAKE_LABELS)
+    np.testing.assert_allclose(float(got), source + classes, rtol=1e-6)
+    weighted = losses.acgan_d_loss(REAL, FAKE, REAL_HEAD, FAKE_HEAD, REAL_LABELS, FAKE_LABELS, class_weight=0.5)
+    np.testing.assert_allclose(float(weighted), source + 0.5 * classes, rtol=1e-6)
+    g = losses.acgan_g_loss(FAKE, FAKE_HEAD, FAKE_LABELS)
+    np.testing.assert_allclose(float(g), -log_sigmoid(FAKE).mean() + cross_entropy(FAKE_HEAD, FAKE_LABELS),
+                               rtol=1e-6)
+    # a wrong label for a real image costs more
+    assert float(losses.acgan_d_loss(REAL, FAKE, REAL_HEAD, FAKE_HEAD, [1, 2, 1], FAKE_LABELS)) > float(got)
+
+
+def test_acgan_loss_rejects_labels_outside_the_classes():
+    with pytest.raises(ValueError, match=r"labels must be class indices in 0..2, got values in \[0, 3\]"):
+        losses.acgan_g_loss(FAKE, FAKE_HEAD, [0, 3, 1])
+    with pytest.raises(TypeError, match="labels must be integers"):
+        losses.acgan_g_loss(FAKE, FAKE_HEAD, [0.0, 1.0, 1.0])
+
+
+def test_mutual_information_bound_is_log_k_minus_the_cross_entropy():
+    bound = losses.mutual_information_bound(FAKE_HEAD, FAKE_LABELS)
+    np.testing.assert_allclose(float(bound), np.log(3) - cross_entropy(FAKE_HEAD, FAKE_LABELS), rtol=1e-6)
+    # a Q that recovers every code reaches log K; a Q that knows nothing gets 0
+    certain = 50.0 * np.eye(4)[[0, 3, 1, 2]]
+    np.testing.assert_allclose(float(losses.mutual_information_bound(certain, [0, 3, 1, 2])), np.log(4), atol=1e-6)
+    np.testing.assert_allclose(float(losses.mutual_information_bound(np.zeros((4, 4)), [0, 3, 1, 2])), 0.0,
+                               atol=1e-6)
+
+
+# --------------------------------------------------------------------------- networks
+
+
+def test_conditional_networks_have_the_promised_shapes():
+    g = models.make_conditional_generator(latent_dim=8, num_classes=5, embedding_dim=4, width=4)
+    images = g([tf.zeros((3, 8)), tf.constant([0, 4, 2])])
+    assert images.shape == (3, 28, 28, 1)
+    assert g.get_layer("label_embedding").get_weights()[0].shape == (5, 4)
+    d = models.make_projection_discriminator(num_classes=5, width=4)
+    assert d([images, tf.constant([0, 4, 2])]).shape == (3, 1)
+    two = models.make_two_head_discriminator(num_classes=7, width=4)
+    logit, classes = two(images)
+    assert logit.shape == (3, 1) and classes.shape == (3, 7)
+    with pytest.raises(ValueError, match="num_classes must be a positive integer, got 0"):
+        models.make_projection_discriminator(num_classes=0)
+
+
+def test_projection_adds_the_class_embeddings_inner_product_with_the_features():
+    keras.utils.set_random_seed(1)
+    d = models.make_projection_discriminator(num_classes=3, width=4)
+    base = d.get_layer("dcgan_discriminator")
+    embedding = d.get_layer("class_projection").get_weights()[0]
+    images = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    labels = np.array([0, 2, 1, 2])
+    logit, features = (t.numpy() for t in base(images))
+    expected = logit[:, 0] + (embedding[labels] * features).sum(1)
+    np.testing.assert_allclose(d([images, labels]).numpy()[:, 0], expected, rtol=1e-4, atol=1e-5)
+
+
+# --------------------------------------------------------------------------- trainers
+
+LATENT = 6
+
+
+def small_acgan(classes=3, seed=0):
+    keras.utils.set_random_seed(seed)
+    gan = training.ACGAN(models.make_conditional_generator(LATENT, classes, 2, width=2),
+                         models.make_two_head_discriminator(classes, width=2), num_classes=classes, seed=seed)
+    gan.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05))
+    return gan
+
+
+def small_infogan(codes=3, weight=1.0, seed=0):
+    keras.utils.set_random_seed(seed)
+    gan = training.InfoGAN(models.make_dcgan_generator(LATENT + codes, width=2),
+                           models.make_two_head_discriminator(codes, width=2), codes=codes, seed=seed,
+                           code_scale=2.0)
+    gan.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05), head_weight=weight)
+    return gan
+
+
+def images_and_labels(n=8, classes=3, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1, 1, (n, 28, 28, 1)).astype("float32"), (np.arange(n) % classes).astype("int32")
+
+
+def expected_d_weights(gan, real, labels, loss_of):
+    # D's weights after one SGD step on loss_of(D outputs on real, on fake), fakes from draw 0.
+    noise = gan.sample_noise(len(real), gan._noise_seed(0))
+    fake = gan._generate(noise, labels, training=True)
+    variables = gan.discriminator.trainable_variables
+    with tf.GradientTape() as tape:
+        loss = loss_of(gan.discriminator(real, training=True), gan.discriminator(fake, training=True), noise)
+    return [v.numpy() - 0.05 * g.numpy() for v, g in zip(variables, tape.gradient(loss, variables))]
+
+
+def test_an_acgan_step_takes_the_gradient_of_its_written_out_loss():
+    gan = small_acgan()
+    real, labels = images_and_labels()
+    expected = expected_d_weights(gan, real, labels, lambda r, f, _: losses.acgan_d_loss(
+        r[0], f[0], r[1], f[1], labels, labels))
+    logs = gan.train_step((tf.constant(real), tf.constant(labels)))
+    for variable, want in zip(gan.discriminator.trainable_variables, expected):
+        np.testing.assert_allclose(variable.numpy(), want, rtol=1e-4, atol=1e-6)
+    assert set(logs) == {"d_loss", "g_loss", "class_loss"} and int(gan.step.numpy()) == 1
+
+
+def test_an_infogan_step_asks_q_for_the_code_it_drew():
+    gan = small_infogan()
+    real, _ = images_and_labels()
+
+    def loss_of(r, f, noise):
+        code = np.argmax(noise.numpy()[:, -3:], axis=1)
+        return losses.bce_d_loss(r[0], f[0]) + losses.supervised_loss(f[1], code)
+
+    expected = expected_d_weights(gan, real, None, loss_of)
+    logs = gan.train_step(tf.constant(real))
+    for variable, want in zip(gan.discriminator.trainable_variables, expected):
+        np.testing.assert_allclose(variable.numpy(), want, rtol=1e-4, atol=1e-6)
+    assert set(logs) == {"d_loss", "g_loss", "code_loss"}
+
+
+def test_without_the_information_term_q_learns_nothing():
+    gan = small_infogan(weight=0.0)
+    head = gan.discriminator.get_layer("class_head")
+    before = [w.copy() for w in head.get_weights()]
+    gan.train_step(tf.constant(images_and_labels()[0]))
+    for b, a in zip(before, head.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_acgan_generates_the_requested_classes_and_checks_its_networks():
+    gan = small_acgan()
+    assert gan.generate(4, labels=[0, 1, 2, 1]).shape == (4, 28, 28, 1)
+    with pytest.raises(ValueError, match=r"labels must be integers in 0..2, got \[3\]"):
+        gan.generate(2, labels=3)
+    with pytest.raises(ValueError, match=r"second output must hold 4 class logits per image, it has shape \(3,\)"):
+        training.ACGAN(models.make_conditional_generator(LATENT, 4, 2, width=2),
+                       models.make_two_head_discriminator(3, width=2), num_classes=4)
+    with pytest.raises(TypeError, match="two outputs"):
+        training.ACGAN(models.make_conditional_generator(LATENT, 3, 2, width=2),
+                       models.make_dcgan_discriminator(2), num_classes=3)
+    with pytest.raises(ValueError, match="head_weight must be >= 0"):
+        gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), head_weight=-1)
+
+
+def test_infogan_fits_and_infers_codes_and_acgan_fits_labelled_batches():
+    real, labels = images_and_labels(16)
+    info = small_infogan()
+    batches = callbacks.SeededEpochs(real, 8, seed=0)
+    history = info.fit(batches.dataset, epochs=1, verbose=0, callbacks=[batches])
+    assert np.isfinite(history.history["code_loss"][0])
+    assert info.infer_code(real).shape == (16,) and info.infer_code(real).max() < 3
+    acgan = small_acgan()
+    labelled = callbacks.SeededEpochs(real, 8, seed=0, labels=labels)
+    assert np.isfinite(acgan.fit(labelled.dataset, epochs=1, verbose=0, callbacks=[labelled]).history["d_loss"][0])
+    with pytest.raises(ValueError, match=r"trains on batches of \(images, labels\)"):
+        acgan.train_step(tf.constant(real))
