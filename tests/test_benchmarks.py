@@ -10,7 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import BOOK_DCGAN, BOOK_SSGAN, make_book_dcgan, make_book_ssgan  # noqa: E402
+from common import (BOOK_DCGAN, BOOK_FAMILY, BOOK_SSGAN, make_book_dcgan, make_book_family,  # noqa: E402
+                    make_book_ssgan)
 
 
 def parameters_of(notebook: Path) -> dict:
@@ -130,3 +131,28 @@ def test_tutorial_step_updates_both_networks_at_once_from_one_generated_batch():
     for a, b in zip(after, expected):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     assert int(gan.step.numpy()) == 1
+
+
+def test_benchmark_family_configuration_is_the_conditional_chapters():
+    chapter = parameters_of(ROOT / "book" / "conditional_gans.ipynb")
+    assert {name: chapter[name] for name in BOOK_FAMILY} == BOOK_FAMILY
+
+
+def test_book_family_builds_each_kind_from_the_configuration():
+    from ganbook import training
+
+    cgan = make_book_family("cgan", schedule_steps=10)
+    assert type(cgan) is training.GAN and cgan.condition_classes == 10
+    assert cgan.discriminator.get_layer("class_projection").output_dim == cgan.discriminator.get_layer(
+        "dcgan_discriminator").outputs[1].shape[-1]
+    acgan = make_book_family("acgan", schedule_steps=10)
+    assert isinstance(acgan, training.ACGAN) and acgan.generator.get_layer("label_embedding").output_dim == \
+        BOOK_FAMILY["EMBEDDING_DIM"]
+    info = make_book_family("infogan", schedule_steps=10, INFO_WEIGHT=0.0)
+    assert isinstance(info, training.InfoGAN) and info.head_weight == 0.0
+    assert (info.codes, info.code_scale) == (BOOK_FAMILY["CODES"], BOOK_FAMILY["CODE_SCALE"])
+    assert info.d_loss_fn.keywords == {"real_label": BOOK_FAMILY["REAL_LABEL"]}
+    with pytest.raises(ValueError, match="kind must be one of cgan, acgan, infogan"):
+        make_book_family("wgan", schedule_steps=10)
+    with pytest.raises(ValueError, match="unknown settings"):
+        make_book_family("cgan", schedule_steps=10, CODE=3)

@@ -337,6 +337,50 @@ def tricks_moonshot_table() -> str:
     return "\n".join(lines)
 
 
+FAMILY_COLUMNS = {  # key in family.json: (header, format, scale)
+    "conditional_accuracy": ("conditional accuracy", ".1f", 100),
+    "fid": ("FID", ".1f", 1),
+    "classifier_score": ("classifier score", ".2f", 1),
+    "variety_hard": ("variety, 4 hardest classes", ".2f", 1),
+    "variety_easy": ("variety, other classes", ".2f", 1),
+    "matched_accuracy": ("matched accuracy", ".1f", 100),
+    "purity": ("purity", ".1f", 100),
+    "mi_bound": ("L_I (nats)", ".2f", 1),
+}
+
+
+def family_table() -> str:
+    """Markdown table of the GAN family's headline numbers over seeds, from family.json."""
+    results = _load("family")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/family.py`._"
+    lines = []
+    for group in (("cgan_mnist", "acgan_mnist", "cgan_fashion", "acgan_fashion"), ("code_only", "infogan")):
+        runs = {key: results["runs"][key] for key in group if key in results["runs"]}
+        if not runs:
+            continue
+        columns = [c for c in FAMILY_COLUMNS if c in next(iter(runs.values()))["runs"][0]]
+        lines += ["| model | steps | " + " | ".join(FAMILY_COLUMNS[c][0] for c in columns) + " |",
+                  "|---|---|" + "---|" * len(columns)]
+        for entry in runs.values():
+            cells = []
+            for c in columns:
+                _, fmt, scale = FAMILY_COLUMNS[c]
+                mean, sd = _mean_sd([scale * r[c] for r in entry["runs"]])
+                cells.append(f"{mean:{fmt}} ± {sd:{fmt}}{'%' if scale == 100 else ''}")
+            lines.append(f"| {entry['label']} | {entry['runs'][0]['steps']:,} | " + " | ".join(cells) + " |")
+        lines.append("")
+    seeds = ", ".join(str(r["seed"]) for r in next(iter(results["runs"].values()))["runs"])
+    lines += [f"Mean ± sd over seeds {seeds}; {results['per_class']} samples per class (or per category) on "
+              "the book's evaluators. Variety: the total variance of the evaluator's features within a class, "
+              "generated over real (1 = as varied as the real class); the hardest classes are the four the "
+              "evaluator gets wrong most often on real held-out images. Matched accuracy: the share of "
+              "InfoGAN's samples whose digit is their category's after the best one-to-one matching; purity "
+              "lets two categories share a digit. Measured by `benchmarks/family.py`, file last written "
+              f"{results['measured_at']} ({results['machine']}); data: {results['data']}."]
+    return "\n".join(lines)
+
+
 def _compat_row(result: dict, chapters: set[str]) -> str:
     # One pair's row; a pair whose install failed has no test counts.
     cells = [result["tensorflow"], result["keras"]]
@@ -377,7 +421,7 @@ SECTIONS = {"step-speed": step_speed_table, "profile-times": profile_times_table
             "time-to-quality": time_to_quality_table, "latent-code": latent_code_table,
             "ssgan": ssgan_table, "ssgan-time": ssgan_time_table,
             "tricks-dcgan": tricks_dcgan_table, "tricks-grid": tricks_grid_table,
-            "tricks-moonshot": tricks_moonshot_table, "compat": compat_table}
+            "tricks-moonshot": tricks_moonshot_table, "family": family_table, "compat": compat_table}
 
 
 def render(text: str) -> str:
