@@ -189,3 +189,50 @@ def test_infogan_fits_and_infers_codes_and_acgan_fits_labelled_batches():
     assert np.isfinite(acgan.fit(labelled.dataset, epochs=1, verbose=0, callbacks=[labelled]).history["d_loss"][0])
     with pytest.raises(ValueError, match=r"trains on batches of \(images, labels\)"):
         acgan.train_step(tf.constant(real))
+
+
+# --------------------------------------------------------------------------- under two replicas
+
+
+def two_head_mlp(dim, heads):
+    x = keras.Input((dim,))
+    hidden = keras.layers.Dense(8, activation="relu")(x)
+    return keras.Model(x, [keras.layers.Dense(1)(hidden), keras.layers.Dense(heads)(hidden)])
+
+
+def conditional_generator_mlp(latent, classes, dim):
+    z, labels = keras.Input((latent,)), keras.Input((), dtype="int32")
+    joined = keras.layers.Concatenate()([z, keras.layers.Embedding(classes, 2)(labels)])
+    return keras.Model([z, labels], keras.layers.Dense(dim)(keras.layers.Dense(8, activation="relu")(joined)))
+
+
+def mlp_acgan(seed=0):
+    keras.utils.set_random_seed(seed)
+    gan = training.ACGAN(conditional_generator_mlp(4, 3, 6), two_head_mlp(6, 3), num_classes=3, seed=seed)
+    gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1))
+    return gan
+
+
+def mlp_infogan(seed=0):
+    keras.utils.set_random_seed(seed)
+    gan = training.InfoGAN(models.make_mlp(7, 6), two_head_mlp(6, 3), codes=3, seed=seed)
+    gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1))
+    return gan
+
+
+@pytest.mark.parametrize("make_gan, labelled", [(mlp_acgan, True), (mlp_infogan, False)])
+def test_acgan_and_infogan_under_two_replicas_match_one_device(make_gan, labelled):
+    from ganbook import distribute
+
+    from test_distribute import max_difference
+
+    rng = np.random.default_rng(0)
+    vectors, labels = rng.normal(size=(48, 6)).astype("float32"), np.arange(48) % 3
+    trained = []
+    for strategy in (tf.distribute.get_strategy(), distribute.make_strategy(cpu_replicas=2)):
+        with strategy.scope():
+            gan = make_gan()
+        batches = callbacks.SeededEpochs(vectors, 12, seed=0, labels=labels if labelled else None)
+        gan.fit(batches.dataset, epochs=2, verbose=0, callbacks=[batches])
+        trained.append(gan)
+    assert max_difference(*trained) < 1e-5

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from ganbook import losses
@@ -29,6 +30,10 @@ class _TwoHeadGAN(GAN):
 
     head_name = "class"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.head_tracker = keras.metrics.Mean(name=f"{self.head_name}_loss")
+
     def compile(self, d_optimizer, g_optimizer, d_loss_fn: Callable = losses.bce_d_loss,
                 g_loss_fn: Callable = losses.non_saturating_g_loss, head_weight: float = 1.0,
                 jit_compile: bool = False, steps_per_execution: int = 1):
@@ -39,7 +44,6 @@ class _TwoHeadGAN(GAN):
         super().compile(d_optimizer, g_optimizer, d_loss_fn, g_loss_fn, jit_compile=jit_compile,
                         steps_per_execution=steps_per_execution)
         self.head_weight = float(head_weight)
-        self.head_tracker = keras.metrics.Mean(name=f"{self.head_name}_loss")
 
     @property
     def metrics(self):
@@ -136,8 +140,6 @@ class InfoGAN(_TwoHeadGAN):
 
     def infer_code(self, images, batch_size: int = 500):
         """Q's most likely category for each image (inference mode), as a NumPy array."""
-        import numpy as np
-
         images = tf.convert_to_tensor(images, tf.float32)
         logits = [self.discriminator(images[i:i + batch_size], training=False)[1]
                   for i in range(0, int(images.shape[0]), batch_size)]

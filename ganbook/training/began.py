@@ -31,6 +31,8 @@ class BEGAN(GAN):
                              f"{getattr(discriminator, 'output_shape', type(discriminator).__name__)}")
         super().__init__(generator, discriminator, seed=seed, prior=prior, **kwargs)
         self.k = keras.Variable(0.0, dtype="float32", trainable=False, name="k")
+        self.k_tracker = keras.metrics.Mean(name="k")
+        self.convergence_tracker = keras.metrics.Mean(name="m_global")
 
     def compile(self, d_optimizer, g_optimizer, gamma: float = 0.5, lambda_k: float = 1e-3, k_initial: float = 0.0,
                 jit_compile: bool = False, steps_per_execution: int = 1):
@@ -42,8 +44,6 @@ class BEGAN(GAN):
         super().compile(d_optimizer, g_optimizer, jit_compile=jit_compile, steps_per_execution=steps_per_execution)
         self.gamma, self.lambda_k = float(gamma), float(lambda_k)
         self.k.assign(k_initial)
-        self.k_tracker = keras.metrics.Mean(name="k")
-        self.convergence_tracker = keras.metrics.Mean(name="m_global")
 
     @property
     def metrics(self):
