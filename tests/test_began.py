@@ -122,3 +122,22 @@ def test_the_64x64_dcgan_has_five_layers_each_and_the_promised_shapes():
     assert [l.filters for l in weighted(d)[:4]] == [4, 8, 16, 32]
     with pytest.raises(ValueError, match="width must be a positive integer"):
         models.make_dcgan64_generator(width=0)
+
+
+def test_began_under_two_replicas_matches_one_device_including_k():
+    from ganbook import distribute
+
+    from test_distribute import max_difference
+
+    vectors = np.random.default_rng(0).normal(size=(48, 6)).astype("float32")
+    trained = []
+    for strategy in (tf.distribute.get_strategy(), distribute.make_strategy(cpu_replicas=2)):
+        with strategy.scope():
+            keras.utils.set_random_seed(0)
+            gan = training.BEGAN(models.make_mlp(4, 6), models.make_mlp(6, 6), seed=0)
+            gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), lambda_k=0.05)
+        batches = callbacks.SeededEpochs(vectors, 12, seed=0)
+        gan.fit(batches.dataset, epochs=2, verbose=0, callbacks=[batches])
+        trained.append(gan)
+    assert float(trained[0].k.numpy()) > 0
+    assert max_difference(*trained) < 1e-5
