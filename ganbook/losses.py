@@ -267,6 +267,14 @@ def autoencoder_loss(images, reconstructions) -> tf.Tensor:
     return tf.reduce_mean(tf.abs(images - reconstructions), axis=list(range(1, images.shape.rank)))
 
 
+def check_began_settings(gamma: float, lambda_k: float) -> None:
+    """Raise ``ValueError`` unless gamma is in (0, 1] and lambda_k >= 0."""
+    if not 0 < gamma <= 1:
+        raise ValueError(f"gamma must be in (0, 1], got {gamma}")
+    if not lambda_k >= 0:
+        raise ValueError(f"lambda_k must be >= 0, got {lambda_k}")
+
+
 def began_k_update(k, real_loss, fake_loss, gamma: float, lambda_k: float) -> tf.Tensor:
     """BEGAN's equilibrium variable after one step: clip(k + lambda_k (gamma L(x) - L(G(z))), 0, 1).
 
@@ -274,10 +282,7 @@ def began_k_update(k, real_loss, fake_loss, gamma: float, lambda_k: float) -> tf
     reconstructs generated images too well (L(G(z)) < gamma L(x)), k grows, and D's loss
     L(x) - k L(G(z)) pushes harder against them; k stays in [0, 1].
     """
-    if not 0 < gamma <= 1:
-        raise ValueError(f"gamma must be in (0, 1], got {gamma}")
-    if not lambda_k >= 0:
-        raise ValueError(f"lambda_k must be >= 0, got {lambda_k}")
+    check_began_settings(gamma, lambda_k)
     k = tf.cast(k, tf.float32)
     return tf.clip_by_value(k + lambda_k * (gamma * real_loss - fake_loss), 0.0, 1.0)
 

@@ -38,7 +38,7 @@ class BEGAN(GAN):
                 jit_compile: bool = False, steps_per_execution: int = 1):
         """Set the two optimizers, the diversity ratio ``gamma`` (lower: sharper images,
         less variety), the rate ``lambda_k`` of k's update and k's starting value."""
-        losses.began_k_update(0.0, 0.0, 0.0, gamma, lambda_k)  # checks gamma and lambda_k
+        losses.check_began_settings(gamma, lambda_k)
         if not 0 <= k_initial <= 1:
             raise ValueError(f"k_initial must be in [0, 1], got {k_initial}")
         super().compile(d_optimizer, g_optimizer, jit_compile=jit_compile, steps_per_execution=steps_per_execution)
