@@ -151,3 +151,38 @@ def make_book_family(kind: str, schedule_steps: int, seed: int = 0, num_classes:
     extra = {"head_weight": c["INFO_WEIGHT"]} if kind == "infogan" else {}
     gan.compile(adam(), adam(), d_loss_fn=partial(losses.bce_d_loss, real_label=c["REAL_LABEL"]), **extra)
     return gan
+
+
+# The Other objectives chapter's configuration (its `parameters` cell); a test keeps them equal.
+BOOK_OBJECTIVES = {"LATENT_DIM": 16, "G_WIDTH": 16, "D_WIDTH": 32, "BATCH_SIZE": 64, "N_CRITIC": 5,
+                   "GP_WEIGHT": 10.0, "WGAN_LR": 1e-4, "BEGAN_LR": 1e-3, "HIDDEN": 32, "LAMBDA_K": 0.01}
+OBJECTIVE_KINDS = ("wgan_gp", "began")
+
+
+def make_book_objective(kind: str, schedule_steps: int, seed: int = 0, gamma: float = 0.5, **changes):
+    """The Other objectives chapter's compiled ``kind``: ``"wgan_gp"`` (the paper's recipe,
+    constant rate) or ``"began"`` with diversity ratio ``gamma`` (rates decaying to 0 over
+    ``schedule_steps``); ``changes`` override ``BOOK_OBJECTIVES``.
+    """
+    import keras
+    from ganbook import losses, models, training
+
+    if kind not in OBJECTIVE_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(OBJECTIVE_KINDS)}, got {kind!r}")
+    unknown = set(changes) - set(BOOK_OBJECTIVES)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(BOOK_OBJECTIVES)}")
+    c = {**BOOK_OBJECTIVES, **changes}
+    keras.utils.set_random_seed(seed)
+    generator = models.make_dcgan_generator(c["LATENT_DIM"], c["G_WIDTH"])
+    if kind == "wgan_gp":
+        gan = training.GAN(generator, models.make_dcgan_discriminator(c["D_WIDTH"]), seed=seed)
+        gan.compile(*(keras.optimizers.Adam(c["WGAN_LR"], beta_1=0.0, beta_2=0.9) for _ in range(2)),
+                    d_loss_fn=losses.wasserstein_d_loss, g_loss_fn=losses.wasserstein_g_loss,
+                    n_critic=c["N_CRITIC"], gradient_penalty_weight=c["GP_WEIGHT"])
+        return gan
+    gan = training.BEGAN(generator, models.make_autoencoder_discriminator(c["D_WIDTH"], c["HIDDEN"]), seed=seed)
+    gan.compile(*(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(c["BEGAN_LR"], schedule_steps),
+                                        beta_1=0.5) for _ in range(2)),
+                gamma=gamma, lambda_k=c["LAMBDA_K"])
+    return gan

@@ -1,4 +1,4 @@
-"""The GAN family's headline numbers over seeds: the Conditional GANs chapter's models.
+"""The GAN family's headline numbers over seeds: the Conditional GANs and Other objectives chapters.
 
 Each run is the chapter's configuration (``common.BOOK_FAMILY``), trained as long as the
 chapter trains it, on the same images:
@@ -9,10 +9,17 @@ chapter trains it, on the same images:
 - ``infogan`` / ``code_only``: InfoGAN with lambda = 1, and the same networks with
   lambda = 0 (the DCGAN chapter's code without the information term), MNIST, 1,500 steps.
 
+- ``wgan_gp``: WGAN-GP with its paper's settings, and ``began_low`` / ``began_high``: BEGAN
+  with the chapter's two gammas, MNIST, as many steps as the Other objectives chapter
+  (``common.BOOK_OBJECTIVES``); ``began_paper_lambda_k``: the higher gamma with the
+  paper's slower controller, lambda_k = 0.001.
+
 Conditional models: conditional accuracy, FID of 200 samples per class against the
 held-out images, mean per-class FID, and within-class variety on the evaluator's four
 hardest classes and on the rest.  Codes: accuracy after the best matching of categories
-to classes, purity, InfoGAN's bound L_I, FID.  Writes results/family.json (runs not
+to classes, purity, InfoGAN's bound L_I, FID.  Objectives: FID, classifier score, variety, and
+Spearman's rank correlation of the loss that should track quality (WGAN-GP's critic
+estimate of W, BEGAN's M_global) with FID over EVALUATIONS measurements.  Writes results/family.json (runs not
 repeated keep their earlier results there).
 Usage: python benchmarks/family.py [--runs cgan_mnist ...] [--seeds 0 1 2]
 """
@@ -26,10 +33,17 @@ import time
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 import numpy as np
-from common import BOOK_FAMILY, RESULTS_DIR, make_book_family, write_results
+from common import (BOOK_FAMILY, BOOK_OBJECTIVES, OBJECTIVE_KINDS, RESULTS_DIR, make_book_family,
+                    make_book_objective, write_results)
 from ganbook import callbacks, data, losses, metrics
+from scipy.stats import spearmanr
 
 N_TRAIN, PER_CLASS, CLASSES = 8000, 200, 10
+# The Other objectives chapter's run lengths in epochs of N_TRAIN images, its gammas, and
+# how often it measures FID; a test keeps them equal to the chapter's.
+OBJECTIVE_EPOCHS = {"wgan_gp": 32, "began": 12}
+GAMMAS = (0.75, 0.9)
+EVALUATIONS = 8
 
 # key: (label, kind, dataset, settings changed from the chapter's, steps)
 RUNS = {
@@ -40,6 +54,11 @@ RUNS = {
     "infogan": (f"InfoGAN, lambda = {BOOK_FAMILY['INFO_WEIGHT']:g}, MNIST", "infogan", "mnist", {}, 1500),
     "code_only": ("the same code without the information term (lambda = 0), MNIST", "infogan", "mnist",
                   {"INFO_WEIGHT": 0.0}, 1500),
+    "wgan_gp": ("WGAN-GP, its paper's settings, MNIST", "wgan_gp", "mnist", {}, None),
+    "began_low": (f"BEGAN, gamma = {GAMMAS[0]}, MNIST", "began", "mnist", {"gamma": GAMMAS[0]}, None),
+    "began_high": (f"BEGAN, gamma = {GAMMAS[1]}, MNIST", "began", "mnist", {"gamma": GAMMAS[1]}, None),
+    "began_paper_lambda_k": (f"BEGAN, gamma = {GAMMAS[1]}, the paper's lambda_k = 0.001, MNIST", "began", "mnist",
+                             {"gamma": GAMMAS[1], "LAMBDA_K": 1e-3}, None),
 }
 
 
@@ -83,9 +102,36 @@ def code_measures(gan) -> dict:
             "fid": quality["fid"], "classifier_score": quality["classifier_score"]}
 
 
+def objective_run(kind: str, seed: int, gamma: float = 0.5, **changes) -> dict:
+    """Train the Other objectives chapter's WGAN-GP or BEGAN as the chapter does, and measure it."""
+    images = data.to_signed_range(data.load_dataset("mnist").x_train[:N_TRAIN])
+    batch_size = BOOK_OBJECTIVES["BATCH_SIZE"] * (BOOK_OBJECTIVES["N_CRITIC"] if kind == "wgan_gp" else 1)
+    batches = callbacks.SeededEpochs(images, batch_size, seed=seed)
+    epochs = OBJECTIVE_EPOCHS[kind]
+    gan = make_book_objective(kind, epochs * batches.batches_per_epoch, seed=seed, gamma=gamma, **changes)
+    every = batches.batches_per_epoch * max(epochs // EVALUATIONS, 1)
+    evaluate = callbacks.Evaluate(every=every, dataset="mnist", n=2000)
+    start = time.perf_counter()
+    history = gan.fit(batches.dataset, epochs=epochs, verbose=0, callbacks=[batches, evaluate])
+    seconds = time.perf_counter() - start
+    # WGAN-GP's critic minimises -W (plus the penalty): its estimate of W is -d_loss.
+    name, sign = ("d_loss", -1.0) if kind == "wgan_gp" else ("m_global", 1.0)
+    tracked = sign * callbacks.mean_since_each_measurement(history.history[name], batches.batches_per_epoch,
+                                                           evaluate.history["step"])
+    features, _ = metrics.load_evaluator("mnist").features_and_probabilities(gan.generate(2000, seed=1))
+    last = {key: values[-1] for key, values in evaluate.history.items()}
+    return {"seed": seed, "steps": int(gan.step.numpy()), "train_seconds": round(seconds, 1),
+            "fid": last["fid"], "classifier_score": last["classifier_score"],
+            "variety": metrics.variety(features, reference("mnist")["test"]),
+            "rank_correlation": float(spearmanr(tracked, evaluate.history["fid"]).statistic),
+            "fid_history": evaluate.history["fid"], **({"k": float(gan.k.numpy())} if kind == "began" else {})}
+
+
 def run(key: str, seed: int) -> dict:
     """Train run ``key`` with ``seed`` and measure it."""
     _, kind, dataset, changes, steps = RUNS[key]
+    if kind in OBJECTIVE_KINDS:
+        return objective_run(kind, seed, **changes)
     real = data.load_dataset(dataset)
     images = data.to_signed_range(real.x_train[:N_TRAIN])
     labels = None if kind == "infogan" else real.y_train[:N_TRAIN].astype("int32")

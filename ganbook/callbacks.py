@@ -4,7 +4,8 @@
 ``Snapshots`` (fixed-noise samples for grids and animations), ``Evaluate`` (sample-quality
 metrics every few steps), ``ClassifierError`` (a semi-supervised GAN's test error every few
 steps), ``StopOnNonFinite`` (stop at the first NaN or infinite loss,
-keeping the last good checkpoint).  They expect the model to count its steps in a
+keeping the last good checkpoint); ``mean_since_each_measurement`` lines up a logged loss
+with ``Evaluate``'s measurements.  They expect the model to count its steps in a
 ``step`` variable, as ``ganbook.training.GAN`` does.
 """
 
@@ -135,6 +136,26 @@ class Evaluate(_Periodic):
         super()._keep(count)
         for values in self.history.values():
             del values[count:]
+
+
+def mean_since_each_measurement(per_epoch, steps_per_epoch: int, measured_steps) -> np.ndarray:
+    """Align a loss logged once per epoch (``fit``'s history) with ``Evaluate``'s measurements.
+
+    For each measured step, the mean of ``per_epoch`` over the epochs that ended after the
+    previous measurement and by this one.  Measurements should fall at epoch ends.
+    """
+    check_positive_int("steps_per_epoch", steps_per_epoch)
+    values = np.asarray(per_epoch, dtype=float)
+    epoch_ends = steps_per_epoch * np.arange(1, len(values) + 1)
+    starts = [0, *measured_steps[:-1]]
+    means = []
+    for start, end in zip(starts, measured_steps):
+        inside = (epoch_ends > start) & (epoch_ends <= end)
+        if not inside.any():
+            raise ValueError(f"no epoch ended between steps {start} and {end}: measure at epoch ends, "
+                             f"every multiple of {steps_per_epoch} steps")
+        means.append(values[inside].mean())
+    return np.asarray(means)
 
 
 class ClassifierError(_Periodic):

@@ -288,20 +288,26 @@ def per_class_fid(features, labels, reference, reference_labels, num_classes: in
     return [fid(features[labels == k], reference[reference_labels == k]) for k in range(num_classes)]
 
 
+def variety(features, reference) -> float:
+    """The total variance (trace of the covariance) of ``features`` over that of
+    ``reference``: 1 is the real images' variety, below 1 the samples vary less."""
+    _check_features(features, reference)
+
+    def spread(values: np.ndarray) -> float:
+        return float(np.trace(np.cov(np.asarray(values, np.float64).T)))
+
+    return spread(features) / spread(reference)
+
+
 def class_variety(features, labels, reference, reference_labels, num_classes: int) -> list[float]:
-    """Within-class variety of each class: the total variance (trace of the covariance)
-    of its samples' features over that of the real images of the class.
+    """Within-class ``variety`` of each class: its samples' against the class's real images.
 
     1 is the variety of the real class; below 1 the class is drawn less varied.
     Arguments as for ``per_class_fid``.
     """
     labels = _check_labels(labels, len(features), num_classes)
     reference_labels = _check_labels(reference_labels, len(reference), num_classes, "reference_labels")
-
-    def spread(values: np.ndarray) -> float:
-        return float(np.trace(np.cov(np.asarray(values, np.float64).T)))
-
-    return [spread(features[labels == k]) / spread(reference[reference_labels == k]) for k in range(num_classes)]
+    return [variety(features[labels == k], reference[reference_labels == k]) for k in range(num_classes)]
 
 
 def matched_accuracy(categories, classes, num_categories: int, num_classes: int) -> dict:

@@ -10,8 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import (BOOK_DCGAN, BOOK_FAMILY, BOOK_SSGAN, make_book_dcgan, make_book_family,  # noqa: E402
-                    make_book_ssgan)
+from common import (BOOK_DCGAN, BOOK_FAMILY, BOOK_OBJECTIVES, BOOK_SSGAN, make_book_dcgan,  # noqa: E402
+                    make_book_family, make_book_objective, make_book_ssgan)
 
 
 def parameters_of(notebook: Path) -> dict:
@@ -156,3 +156,36 @@ def test_book_family_builds_each_kind_from_the_configuration():
         make_book_family("wgan", schedule_steps=10)
     with pytest.raises(ValueError, match="unknown settings"):
         make_book_family("cgan", schedule_steps=10, CODE=3)
+
+
+def test_benchmark_objectives_configuration_is_the_other_objectives_chapters():
+    import re
+
+    import family
+
+    notebook = ROOT / "book" / "wgan_began.ipynb"
+    chapter = parameters_of(notebook)
+    assert {name: chapter[name] for name in BOOK_OBJECTIVES} == BOOK_OBJECTIVES
+    assert tuple(chapter["GAMMAS"]) == family.GAMMAS
+    source = "".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"])
+    for name, kind in [("WGAN_EPOCHS", "wgan_gp"), ("BEGAN_EPOCHS", "began")]:
+        epochs = re.search(rf"{name} = budget\(full=(\d+)", source)
+        assert epochs and int(epochs.group(1)) == family.OBJECTIVE_EPOCHS[kind], name
+    assert re.search(r"EVALUATIONS = budget\(full=(\d+)", source).group(1) == str(family.EVALUATIONS)
+
+
+def test_book_objectives_build_each_kind_from_the_configuration():
+    from ganbook import training
+
+    wgan = make_book_objective("wgan_gp", schedule_steps=10)
+    assert type(wgan) is training.GAN
+    assert (wgan.n_critic, wgan.gradient_penalty_weight) == (BOOK_OBJECTIVES["N_CRITIC"], BOOK_OBJECTIVES["GP_WEIGHT"])
+    assert float(wgan.d_optimizer.beta_1) == 0.0 and float(wgan.d_optimizer.beta_2) == 0.9
+    assert not any("batch_normalization" in layer.name for layer in wgan.discriminator.layers)
+    began = make_book_objective("began", schedule_steps=10, gamma=0.9)
+    assert isinstance(began, training.BEGAN) and (began.gamma, began.lambda_k) == (0.9, BOOK_OBJECTIVES["LAMBDA_K"])
+    assert began.discriminator.get_layer("embedding").units == BOOK_OBJECTIVES["HIDDEN"]
+    with pytest.raises(ValueError, match="kind must be one of wgan_gp, began"):
+        make_book_objective("cgan", schedule_steps=10)
+    with pytest.raises(ValueError, match="unknown settings"):
+        make_book_objective("began", schedule_steps=10, GAMMA=0.5)

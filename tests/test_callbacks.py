@@ -114,3 +114,11 @@ def test_stop_at_step_ends_training_mid_epoch():
     assert int(gan.step.numpy()) == 8
     with pytest.raises(ValueError, match="steps must be a positive integer"):
         callbacks.StopAtStep(0)
+
+
+def test_mean_since_each_measurement_averages_the_epochs_between_measurements():
+    # Six epochs of 10 steps; measurements after epochs 2, 3 and 6.
+    means = callbacks.mean_since_each_measurement([1.0, 3.0, 5.0, 7.0, 9.0, 11.0], 10, [20, 30, 60])
+    np.testing.assert_allclose(means, [2.0, 5.0, 9.0])
+    with pytest.raises(ValueError, match="no epoch ended between steps 20 and 25"):
+        callbacks.mean_since_each_measurement([1.0, 3.0, 5.0], 10, [20, 25])

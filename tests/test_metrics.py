@@ -238,3 +238,12 @@ def test_class_variety_is_the_ratio_of_total_variances():
     generated = np.concatenate([rng.normal(0, 1, (2000, 3)), rng.normal(0, 0.5, (2000, 3))])
     same, narrower = metrics.class_variety(generated, reference_labels, reference, reference_labels, 2)
     assert abs(same - 1) < 0.08 and abs(narrower - 0.25) < 0.02
+
+
+def test_variety_is_the_ratio_of_total_variances_and_checks_its_input():
+    rng = np.random.default_rng(2)
+    reference = rng.normal(0, 1, (3000, 4))
+    assert metrics.variety(reference, reference) == pytest.approx(1.0)
+    assert metrics.variety(2 * reference, reference) == pytest.approx(4.0)
+    with pytest.raises(ValueError, match="features must have shape"):
+        metrics.variety(reference[:, 0], reference)

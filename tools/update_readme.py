@@ -346,6 +346,8 @@ FAMILY_COLUMNS = {  # key in family.json: (header, format, scale)
     "matched_accuracy": ("matched accuracy", ".1f", 100),
     "purity": ("purity", ".1f", 100),
     "mi_bound": ("L_I (nats)", ".2f", 1),
+    "variety": ("variety", ".2f", 1),
+    "rank_correlation": ("rank correlation of its loss with FID", ".2f", 1),
 }
 
 
@@ -355,7 +357,8 @@ def family_table() -> str:
     if not results:
         return "_No measurement yet: run `python benchmarks/family.py`._"
     lines = []
-    for group in (("cgan_mnist", "acgan_mnist", "cgan_fashion", "acgan_fashion"), ("code_only", "infogan")):
+    for group in (("cgan_mnist", "acgan_mnist", "cgan_fashion", "acgan_fashion"), ("code_only", "infogan"),
+                  ("wgan_gp", "began_low", "began_high", "began_paper_lambda_k")):
         runs = {key: results["runs"][key] for key in group if key in results["runs"]}
         if not runs:
             continue
@@ -376,7 +379,11 @@ def family_table() -> str:
               "generated over real (1 = as varied as the real class); the hardest classes are the four the "
               "evaluator gets wrong most often on real held-out images. Matched accuracy: the share of "
               "InfoGAN's samples whose digit is their category's after the best one-to-one matching; purity "
-              "lets two categories share a digit. Measured by `benchmarks/family.py`, file last written "
+              "lets two categories share a digit. WGAN-GP and BEGAN: 2,000 samples; their variety is over all samples "
+                 "against all real held-out digits; WGAN-GP's steps are generator steps of five critic steps each. "
+                 "Rank correlation: Spearman's, over the run's FID measurements, of "
+                 "FID with WGAN-GP's critic estimate of the Wasserstein distance or BEGAN's M_global (1: they "
+                 "always move together). Measured by `benchmarks/family.py`, file last written "
               f"{results['measured_at']} ({results['machine']}); data: {results['data']}."]
     return "\n".join(lines)
 
