@@ -10,6 +10,14 @@ from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
+def configured(book: dict, changes: dict) -> dict:
+    """``book``'s settings with ``changes`` applied; a clear error for a setting it lacks."""
+    unknown = set(changes) - set(book)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(book)}")
+    return {**book, **changes}
+
+
 # The Keras DCGAN chapter's configuration (its `parameters` cell); a test keeps them equal.
 BOOK_DCGAN = {"LATENT_DIM": 16, "CODES": 20, "CODE_SCALE": 3.0, "G_WIDTH": 16, "D_WIDTH": 32,
               "MINIBATCH_STDDEV": True, "BATCH_SIZE": 64, "LEARNING_RATE": 2e-3, "REAL_LABEL": 0.9}
@@ -25,10 +33,7 @@ def make_book_dcgan(schedule_steps: int, jit_compile: bool = False, seed: int = 
     import keras
     from ganbook import losses, models, training
 
-    unknown = set(changes) - set(BOOK_DCGAN)
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(BOOK_DCGAN)}")
-    config = {**BOOK_DCGAN, **changes}
+    config = configured(BOOK_DCGAN, changes)
     generator = models.make_dcgan_generator(config["LATENT_DIM"] + config["CODES"], config["G_WIDTH"])
     discriminator = models.make_dcgan_discriminator(config["D_WIDTH"],
                                                     minibatch_stddev=config["MINIBATCH_STDDEV"])
@@ -60,10 +65,7 @@ def make_book_ssgan(schedule_steps: int, seed: int = 0, feature_matching: bool =
     import keras
     from ganbook import losses, models, training
 
-    unknown = set(changes) - set(BOOK_SSGAN)
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(BOOK_SSGAN)}")
-    config = {**BOOK_SSGAN, **changes}
+    config = configured(BOOK_SSGAN, changes)
     keras.utils.set_random_seed(seed)
     classifier = models.make_ssgan_mlp_classifier(input_noise=config["INPUT_NOISE"],
                                                   hidden_noise=config["HIDDEN_NOISE"])
@@ -123,10 +125,7 @@ def make_book_family(kind: str, schedule_steps: int, seed: int = 0, num_classes:
 
     if kind not in FAMILY_KINDS:
         raise ValueError(f"kind must be one of {', '.join(FAMILY_KINDS)}, got {kind!r}")
-    unknown = set(changes) - set(BOOK_FAMILY)
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(BOOK_FAMILY)}")
-    c = {**BOOK_FAMILY, **changes}
+    c = configured(BOOK_FAMILY, changes)
     keras.utils.set_random_seed(seed)
     heads = c["CODES"] if kind == "infogan" else num_classes
     if kind == "cgan":
@@ -169,10 +168,7 @@ def make_book_objective(kind: str, schedule_steps: int, seed: int = 0, gamma: fl
 
     if kind not in OBJECTIVE_KINDS:
         raise ValueError(f"kind must be one of {', '.join(OBJECTIVE_KINDS)}, got {kind!r}")
-    unknown = set(changes) - set(BOOK_OBJECTIVES)
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}; expected some of {list(BOOK_OBJECTIVES)}")
-    c = {**BOOK_OBJECTIVES, **changes}
+    c = configured(BOOK_OBJECTIVES, changes)
     keras.utils.set_random_seed(seed)
     generator = models.make_dcgan_generator(c["LATENT_DIM"], c["G_WIDTH"])
     if kind == "wgan_gp":
