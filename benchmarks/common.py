@@ -158,16 +158,42 @@ BOOK_OBJECTIVES = {"LATENT_DIM": 16, "G_WIDTH": 16, "D_WIDTH": 32, "BATCH_SIZE":
 OBJECTIVE_KINDS = ("wgan_gp", "began")
 
 
-def make_book_objective(kind: str, schedule_steps: int, seed: int = 0, gamma: float = 0.5, **changes):
+def paper_style_autoencoder(width: int = 32, hidden: int = 32) -> "keras.Model":
+    """A BEGAN discriminator in the style of Berthelot et al. (2017), for 28x28 images.
+
+    ELU convolutions, no batch normalisation, nearest-neighbour upsampling:
+    ``conv 3x3 -> conv 3x3/2 -> conv 3x3/2 (2·width, 7x7) -> dense to hidden -> dense to
+    7x7xwidth -> [upsample, conv 3x3] twice -> conv 3x3 to one channel``, linear.  The
+    chapter's departure from it is measured against it by ``family.py``.
+    """
+    import keras
+    from keras import layers
+
+    def conv(filters, strides=1):
+        return [layers.Conv2D(filters, 3, strides=strides, padding="same"), layers.ELU()]
+
+    return keras.Sequential([
+        keras.Input((28, 28, 1)), *conv(width), *conv(width, 2), *conv(2 * width, 2), layers.Flatten(),
+        layers.Dense(hidden, name="embedding"), layers.Dense(7 * 7 * width), layers.ELU(),
+        layers.Reshape((7, 7, width)), layers.UpSampling2D(), *conv(width), layers.UpSampling2D(), *conv(width),
+        layers.Conv2D(1, 3, padding="same"),
+    ], name="paper_style_autoencoder")
+
+
+def make_book_objective(kind: str, schedule_steps: int, seed: int = 0, gamma: float = 0.5,
+                        autoencoder: str = "small", **changes):
     """The Other objectives chapter's compiled ``kind``: ``"wgan_gp"`` (the paper's recipe,
     constant rate) or ``"began"`` with diversity ratio ``gamma`` (rates decaying to 0 over
-    ``schedule_steps``); ``changes`` override ``BOOK_OBJECTIVES``.
+    ``schedule_steps``) and the chapter's ``"small"`` autoencoder or a ``"paper"``-style
+    one (``paper_style_autoencoder``); ``changes`` override ``BOOK_OBJECTIVES``.
     """
     import keras
     from ganbook import losses, models, training
 
     if kind not in OBJECTIVE_KINDS:
         raise ValueError(f"kind must be one of {', '.join(OBJECTIVE_KINDS)}, got {kind!r}")
+    if autoencoder not in ("small", "paper"):
+        raise ValueError(f"autoencoder must be 'small' or 'paper', got {autoencoder!r}")
     c = configured(BOOK_OBJECTIVES, changes)
     keras.utils.set_random_seed(seed)
     generator = models.make_dcgan_generator(c["LATENT_DIM"], c["G_WIDTH"])
@@ -177,7 +203,8 @@ def make_book_objective(kind: str, schedule_steps: int, seed: int = 0, gamma: fl
                     d_loss_fn=losses.wasserstein_d_loss, g_loss_fn=losses.wasserstein_g_loss,
                     n_critic=c["N_CRITIC"], gradient_penalty_weight=c["GP_WEIGHT"])
         return gan
-    gan = training.BEGAN(generator, models.make_autoencoder_discriminator(c["D_WIDTH"], c["HIDDEN"]), seed=seed)
+    make = models.make_autoencoder_discriminator if autoencoder == "small" else paper_style_autoencoder
+    gan = training.BEGAN(generator, make(c["D_WIDTH"], c["HIDDEN"]), seed=seed)
     gan.compile(*(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(c["BEGAN_LR"], schedule_steps),
                                         beta_1=0.5) for _ in range(2)),
                 gamma=gamma, lambda_k=c["LAMBDA_K"])

@@ -11,8 +11,10 @@ chapter trains it, on the same images:
 
 - ``wgan_gp``: WGAN-GP with its paper's settings, and ``began_low`` / ``began_high``: BEGAN
   with the chapter's two gammas, MNIST, as many steps as the Other objectives chapter
-  (``common.BOOK_OBJECTIVES``); ``began_paper_lambda_k``: the higher gamma with the
-  paper's slower controller, lambda_k = 0.001.
+  (``common.BOOK_OBJECTIVES``); ``began_paper_lambda_k`` and ``began_paper_autoencoder``:
+  the higher gamma with the paper's slower controller (lambda_k = 0.001) or with a
+  paper-style autoencoder instead of the chapter's small one; ``wgan_gp_3x_rate`` and
+  ``wgan_gp_10x_rate``: WGAN-GP at three and ten times its paper's learning rate.
 
 Conditional models: conditional accuracy, FID of 200 samples per class against the
 held-out images, mean per-class FID, and within-class variety on the evaluator's four
@@ -59,6 +61,12 @@ RUNS = {
     "began_high": (f"BEGAN, gamma = {GAMMAS[1]}, MNIST", "began", "mnist", {"gamma": GAMMAS[1]}, None),
     "began_paper_lambda_k": (f"BEGAN, gamma = {GAMMAS[1]}, the paper's lambda_k = 0.001, MNIST", "began", "mnist",
                              {"gamma": GAMMAS[1], "LAMBDA_K": 1e-3}, None),
+    "began_paper_autoencoder": (f"BEGAN, gamma = {GAMMAS[1]}, a paper-style deep ELU autoencoder, MNIST", "began",
+                                "mnist", {"gamma": GAMMAS[1], "autoencoder": "paper"}, None),
+    "wgan_gp_3x_rate": ("WGAN-GP at three times the paper's rate (3e-4), MNIST", "wgan_gp", "mnist",
+                        {"WGAN_LR": 3e-4}, None),
+    "wgan_gp_10x_rate": ("WGAN-GP at ten times the paper's rate (1e-3), MNIST", "wgan_gp", "mnist",
+                         {"WGAN_LR": 1e-3}, None),
 }
 
 

@@ -185,6 +185,12 @@ def test_book_objectives_build_each_kind_from_the_configuration():
     began = make_book_objective("began", schedule_steps=10, gamma=0.9)
     assert isinstance(began, training.BEGAN) and (began.gamma, began.lambda_k) == (0.9, BOOK_OBJECTIVES["LAMBDA_K"])
     assert began.discriminator.get_layer("embedding").units == BOOK_OBJECTIVES["HIDDEN"]
+    deep = make_book_objective("began", schedule_steps=10, autoencoder="paper")
+    assert deep.discriminator.name == "paper_style_autoencoder"
+    assert deep.discriminator.output_shape == (None, 28, 28, 1)
+    assert not any("batch_normalization" in layer.name for layer in deep.discriminator.layers)
+    with pytest.raises(ValueError, match="autoencoder must be 'small' or 'paper'"):
+        make_book_objective("began", schedule_steps=10, autoencoder="deep")
     with pytest.raises(ValueError, match="kind must be one of wgan_gp, began"):
         make_book_objective("cgan", schedule_steps=10)
     with pytest.raises(ValueError, match="unknown settings"):

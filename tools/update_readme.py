@@ -358,7 +358,8 @@ def family_table() -> str:
         return "_No measurement yet: run `python benchmarks/family.py`._"
     lines = []
     for group in (("cgan_mnist", "acgan_mnist", "cgan_fashion", "acgan_fashion"), ("code_only", "infogan"),
-                  ("wgan_gp", "began_low", "began_high", "began_paper_lambda_k")):
+                  ("wgan_gp", "wgan_gp_3x_rate", "wgan_gp_10x_rate"),
+                  ("began_low", "began_high", "began_paper_lambda_k", "began_paper_autoencoder")):
         runs = {key: results["runs"][key] for key in group if key in results["runs"]}
         if not runs:
             continue
