@@ -1,14 +1,13 @@
 """The GAN family's headline numbers over seeds: the Conditional GANs and Other objectives chapters.
 
-Each run is the chapter's configuration (``common.BOOK_FAMILY``), trained as long as the
-chapter trains it, on the same images:
+Each run is its chapter's configuration (``common.BOOK_FAMILY``, ``common.BOOK_OBJECTIVES``),
+trained as long as the chapter trains it, on the same images:
 
 - ``cgan_mnist`` / ``acgan_mnist``: the conditional GAN (projection discriminator) and
   ACGAN on MNIST, 2,500 steps (the DCGAN chapter's budget);
 - ``cgan_fashion`` / ``acgan_fashion``: the same on Fashion-MNIST, 1,500 steps;
 - ``infogan`` / ``code_only``: InfoGAN with lambda = 1, and the same networks with
-  lambda = 0 (the DCGAN chapter's code without the information term), MNIST, 1,500 steps.
-
+  lambda = 0 (the DCGAN chapter's code without the information term), MNIST, 1,500 steps;
 - ``wgan_gp``: WGAN-GP with its paper's settings, and ``began_low`` / ``began_high``: BEGAN
   with the chapter's two gammas, MNIST, as many steps as the Other objectives chapter
   (``common.BOOK_OBJECTIVES``); ``began_paper_lambda_k`` and ``began_paper_autoencoder``:
@@ -19,10 +18,10 @@ chapter trains it, on the same images:
 Conditional models: conditional accuracy, FID of 200 samples per class against the
 held-out images, mean per-class FID, and within-class variety on the evaluator's four
 hardest classes and on the rest.  Codes: accuracy after the best matching of categories
-to classes, purity, InfoGAN's bound L_I, FID.  Objectives: FID, classifier score, variety, and
-Spearman's rank correlation of the loss that should track quality (WGAN-GP's critic
-estimate of W, BEGAN's M_global) with FID over EVALUATIONS measurements.  Writes results/family.json (runs not
-repeated keep their earlier results there).
+to classes, purity, InfoGAN's bound L_I, FID.  Objectives: FID, classifier score,
+variety, and Spearman's rank correlation of the loss that should track quality (WGAN-GP's
+critic estimate of W, BEGAN's M_global) with FID over the run's measurements.  Writes
+results/family.json (runs not repeated keep their earlier results there).
 Usage: python benchmarks/family.py [--runs cgan_mnist ...] [--seeds 0 1 2]
 """
 
