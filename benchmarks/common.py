@@ -10,6 +10,7 @@ from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
+
 def configured(book: dict, changes: dict) -> dict:
     """``book``'s settings with ``changes`` applied; a clear error for a setting it lacks."""
     unknown = set(changes) - set(book)
