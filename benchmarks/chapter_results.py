@@ -3,7 +3,7 @@
 Each chapter has a hidden cell that, when GANBOOK_RESULTS_DIR is set, writes its final
 metrics as JSON (tf_mlp_gan -> mlp_gan.json, keras_dcgan -> keras_dcgan.json).  This
 script runs the chapters exactly as the book build does, with that variable pointing at
-benchmarks/results/, and the README quotes the files.
+the package's results folder (ganbook/assets/results/), and the README quotes the files.
 Usage: python benchmarks/chapter_results.py [tf_mlp_gan] [keras_dcgan]
 """
 
@@ -14,7 +14,9 @@ import os
 
 from profile_times import ROOT, run_notebook
 
-RESULTS = ROOT / "benchmarks" / "results"
+from ganbook import results
+
+RESULTS = results.RESULTS_DIR
 CHAPTERS = ("tf_mlp_gan", "keras_dcgan")
 
 

@@ -13,10 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from ganbook import results
 from common import utc_now
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results" / "clean_clone.json"
+RESULTS = results.path("clean_clone")
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:

@@ -8,7 +8,9 @@ import platform
 from datetime import datetime, timezone
 from pathlib import Path
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
+from ganbook import results
+
+RESULTS_DIR = results.RESULTS_DIR  # shipped with the package, so chapters read them anywhere
 
 
 def configured(book: dict, changes: dict) -> dict:

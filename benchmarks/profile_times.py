@@ -1,4 +1,4 @@
-"""Time every chapter in each profile and write benchmarks/results/profile_times.json.
+"""Time every chapter in each profile and write ganbook/assets/results/profile_times.json.
 
 Each notebook is executed from top to bottom in a fresh kernel, exactly as the book
 build and nbval run it, with GANBOOK_PROFILE set.  Run it through `make benchmarks`
@@ -17,11 +17,12 @@ import time
 from pathlib import Path
 
 import nbformat
+from ganbook import results
 from common import utc_now
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results" / "profile_times.json"
+RESULTS = results.path("profile_times")
 
 
 def run_notebook(path: Path, profile: str, timeout: int = 1800, keep: Path | None = None) -> float:

@@ -4,7 +4,8 @@ Each module has one concern: ``budget`` (run profiles), ``data`` (datasets and
 pipelines), ``prepare`` (the offline conversion of the data), ``plot`` (figures), ``toy``
 (toy distributions and divergences), ``losses``, ``models``, ``training`` (the Keras
 models that train), ``callbacks`` (what runs around training), ``distribute``
-(strategies for several devices) and ``metrics`` (sample quality).  Import ``ganbook`` before TensorFlow: it imports TensorFlow without
+(strategies for several devices), ``metrics`` (sample quality) and ``results``
+(the measured results that ship with the package).  Import ``ganbook`` before TensorFlow: it imports TensorFlow without
 its C++ start-up log, so notebook output stays readable.
 """
 
@@ -49,7 +50,7 @@ def _disable_remapper() -> None:
 
 _disable_remapper()
 
-from ganbook.budget import PROFILES, active_profile, budget  # noqa: E402
+from ganbook.budget import PROFILES, active_profile, budget, checking_claims  # noqa: E402
 
-__all__ = ["PROFILES", "active_profile", "budget"]
+__all__ = ["PROFILES", "active_profile", "budget", "checking_claims"]
 __version__ = "0.1.0"

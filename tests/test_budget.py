@@ -2,7 +2,7 @@
 
 import pytest
 
-from ganbook import PROFILES, active_profile, budget
+from ganbook import PROFILES, active_profile, budget, checking_claims
 
 
 def test_default_profile_is_full(profile):
@@ -42,3 +42,24 @@ def test_non_positive_numeric_budget_is_rejected(profile, bad):
 
 def test_profiles_constant():
     assert PROFILES == ("full", "smoke")
+
+
+def test_claim_checks_only_when_the_build_sets_the_variable(monkeypatch, profile):
+    profile("full")
+    monkeypatch.delenv("GANBOOK_CHECK_CLAIMS", raising=False)
+    assert not checking_claims() and not checking_claims("full")
+    monkeypatch.setenv("GANBOOK_CHECK_CLAIMS", "0")
+    assert not checking_claims()
+    monkeypatch.setenv("GANBOOK_CHECK_CLAIMS", "1")
+    assert checking_claims() and checking_claims("full") and not checking_claims("smoke")
+    profile("smoke")
+    assert checking_claims("smoke") and not checking_claims("full")
+
+
+def test_claim_checks_reject_unclear_settings(monkeypatch):
+    monkeypatch.setenv("GANBOOK_CHECK_CLAIMS", "yes")
+    with pytest.raises(ValueError, match="expected 1"):
+        checking_claims()
+    monkeypatch.setenv("GANBOOK_CHECK_CLAIMS", "1")
+    with pytest.raises(ValueError, match="expected one of full, smoke"):
+        checking_claims("ful")

@@ -1,5 +1,6 @@
 """Conventions every committed notebook follows (nbval executes them separately)."""
 
+import ast
 import importlib.util
 import re
 from pathlib import Path
@@ -125,3 +126,72 @@ def test_code_fits_the_page_width(notebook):
                   if c.cell_type == "code" and not sync_notebooks.is_install_cell(c)
                   for line in c.source.splitlines() if len(line) > 80]
     assert not long_lines, f"lines over 80 characters: {long_lines}"
+
+
+HIDDEN_KINDS = ("# Drift check:", "# Claim check:", "# Build only:")
+
+
+def _code_cells(notebook):
+    return [(i, c) for i, c in enumerate(notebook.cells)
+            if c.cell_type == "code" and not sync_notebooks.is_install_cell(c)]
+
+
+def _is_hidden(cell):
+    return "remove-cell" in cell.metadata.get("tags", [])
+
+
+def test_hidden_cells_say_which_kind_they_are_and_visible_cells_do_not(notebook):
+    """Drift checks run everywhere; claim checks only in the build; build-only cells export."""
+    for i, cell in _code_cells(notebook):
+        says_hidden = cell.source.startswith(HIDDEN_KINDS) or "Hidden in the book" in cell.source
+        if _is_hidden(cell):
+            assert cell.source.startswith(HIDDEN_KINDS), (
+                f"cell {i} is hidden: begin it with one of {HIDDEN_KINDS}")
+        else:
+            assert not says_hidden and "checking_claims" not in cell.source, (
+                f"cell {i} is written to be hidden: tag it remove-cell")
+
+
+def _unguarded_asserts(source: str) -> list[str]:
+    """The asserts in ``source`` that no ``if ganbook.checking_claims(...)`` encloses."""
+    found = []
+
+    def walk(node, guarded):
+        for child in ast.iter_child_nodes(node):
+            is_guard = isinstance(child, ast.If) and "checking_claims" in ast.unparse(child.test)
+            is_assert = isinstance(child, ast.Assert) or (
+                isinstance(child, ast.Call) and "assert" in ast.unparse(child.func))
+            if is_assert and not guarded:
+                found.append(ast.unparse(child)[:80])
+            walk(child, guarded or is_guard)
+
+    walk(ast.parse(source), False)
+    return found
+
+
+def test_claim_checks_run_only_when_the_build_asks(notebook):
+    """A student who edits a parameter never meets an assert tuned on the book's run."""
+    for i, cell in _code_cells(notebook):
+        if cell.source.startswith("# Claim check:"):
+            assert not _unguarded_asserts(cell.source), (
+                f"cell {i}: put every assert under `if ganbook.checking_claims(...)`")
+        if cell.source.startswith("# Drift check:"):
+            assert "checking_claims" not in cell.source, f"cell {i}: a drift check runs everywhere"
+        if cell.source.startswith("# Build only:"):
+            assert not _unguarded_asserts(cell.source), f"cell {i}: a build-only cell asserts nothing"
+        assert 'PROFILE == "full"' not in cell.source, (
+            f"cell {i}: gate a claim with ganbook.checking_claims('full'), not the profile alone")
+
+
+def test_the_guard_finder_sees_unguarded_asserts():
+    assert _unguarded_asserts("if x:\n    assert y\nassert z") == ["assert y", "assert z"]
+    assert _unguarded_asserts("if ganbook.checking_claims('full'):\n    assert y\n"
+                              "    np.testing.assert_allclose(a, b)") == []
+    assert _unguarded_asserts("np.testing.assert_allclose(a, b)") == ["np.testing.assert_allclose(a, b)"]
+
+
+def test_a_chapter_reads_nothing_outside_its_folder(notebook):
+    """In Colab a chapter has nothing of the repository beside it: results come from ganbook."""
+    for i, cell in _code_cells(notebook):
+        for pattern in ('Path("..")', "'..'", '"../', '"benchmarks"', "benchmarks/results"):
+            assert pattern not in cell.source, f"cell {i} reads {pattern} outside its folder"

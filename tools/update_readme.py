@@ -1,4 +1,4 @@
-"""Regenerate the README's measured tables from the JSON under benchmarks/results/.
+"""Regenerate the README's measured tables from the JSON under ganbook/assets/results/.
 
 Each table sits between `<!-- BEGIN generated:NAME -->` and `<!-- END generated:NAME -->`
 markers; nothing between them is typed by hand.  `--check` exits 1 if the README is stale.
@@ -13,9 +13,11 @@ import re
 import sys
 from pathlib import Path
 
+from ganbook import results
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-RESULTS = ROOT / "benchmarks" / "results"
+RESULTS = results.RESULTS_DIR
 
 
 def _load(name: str) -> dict:

@@ -1,0 +1,106 @@
+"""Run chapters as a student would: each alone in an empty folder, ganbook from a wheel.
+
+A wheel is built from this repository and unpacked into a private folder that comes
+first on PYTHONPATH, so a result file or asset missing from the package shows here as
+it would in Colab.  Each chapter is copied alone into an empty folder and executed
+there, without GANBOOK_CHECK_CLAIMS (a student's session never sets it), optionally
+with parameters edited as an exercise would (``--set WGAN_LR=3e-4``).  The run fails
+on an error in any cell, and on output that shows a traceback or a missing table.
+Usage: python benchmarks/student_run.py [CHAPTER ...] [--profile smoke|full] [--set NAME=VALUE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("*.ipynb"))
+TROUBLE = re.compile(r"Traceback|is not here|from the repository root")
+
+
+def install_wheel(target: Path) -> Path:
+    """Build ganbook's wheel and unpack it into ``target``; the folder to put on PYTHONPATH."""
+    wheels = target / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", "--wheel-dir", str(wheels), str(ROOT)], check=True)
+    site = target / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(site), *map(str, wheels.glob("ganbook-*.whl"))], check=True)
+    return site
+
+
+def set_parameters(nb, edits: dict[str, str]) -> None:
+    """Replace ``NAME = ...`` lines of the tagged parameters cell, as a student's edit."""
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    for name, value in edits.items():
+        pattern = re.compile(rf"^{re.escape(name)}\s*=.*?(\s+#.*)?$", re.M)
+        if not pattern.search(cell.source):
+            raise ValueError(f"the parameters cell has no {name} = ... line")
+        cell.source = pattern.sub(lambda m: f"{name} = {value}{m.group(1) or ''}", cell.source)
+
+
+def run_alone(chapter: str, site: Path, profile: str, edits: dict[str, str], keep: Path) -> float:
+    """Execute ``chapter`` alone in an empty folder; its seconds.  Raises on any trouble."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{chapter}-"))
+    shutil.copy(ROOT / "book" / f"{chapter}.ipynb", folder)
+    nb = nbformat.read(folder / f"{chapter}.ipynb", as_version=4)
+    set_parameters(nb, edits)
+    nb.cells.append(nbformat.v4.new_code_cell("import ganbook; print('ganbook from', ganbook.__file__)"))
+    env = {k: v for k, v in os.environ.items() if k != "GANBOOK_CHECK_CLAIMS"}
+    env.update(GANBOOK_PROFILE=profile, PYTHONPATH=str(site))
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)  # the kernel inherits this environment
+    start = time.perf_counter()
+    try:
+        NotebookClient(nb, timeout=3600, kernel_name="python3",
+                       resources={"metadata": {"path": str(folder)}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        keep.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, keep / f"{chapter}.{profile}.ipynb")
+    seconds = time.perf_counter() - start
+    where = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    if str(site) not in where:
+        raise RuntimeError(f"{chapter}: ganbook did not come from the wheel ({where.strip()})")
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") + "".join(output.get("data", {}).get("text/plain", ""))
+            if TROUBLE.search(text):
+                raise RuntimeError(f"{chapter} cell {i} shows: {text[:300]}")
+    leftovers = sorted(p.name for p in folder.iterdir() if p.name != f"{chapter}.ipynb")
+    print(f"{chapter} ({profile}{', ' if edits else ''}{', '.join(f'{k}={v}' for k, v in edits.items())}): "
+          f"ran alone in {seconds:.0f} s; it left {leftovers or 'nothing'} in its folder")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("chapters", nargs="*", choices=CHAPTERS, default=CHAPTERS)
+    parser.add_argument("--profile", choices=["smoke", "full"], default="smoke")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="edit a parameter, as an exercise does")
+    parser.add_argument("--keep", type=Path, default=ROOT / ".cache" / "student_run",
+                        help="where the executed notebooks are saved")
+    args = parser.parse_args()
+    edits = dict(item.split("=", 1) for item in args.set)
+    with tempfile.TemporaryDirectory() as scratch:
+        site = install_wheel(Path(scratch))
+        for chapter in args.chapters:
+            run_alone(chapter, site, args.profile, edits, args.keep)
+
+
+if __name__ == "__main__":
+    main()
