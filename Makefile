@@ -78,9 +78,9 @@ compat: data
 # Every chapter as a student runs it: alone in an empty folder, ganbook from a wheel, no
 # claim checks.  `make student STUDENT_ARGS="wgan_began --profile full --set WGAN_LR=3e-4"`
 # runs one chapter in full with an exercise's edit.
-STUDENT_ARGS ?= --profile smoke
+STUDENT_ARGS ?=
 student: data
-	GANBOOK_PROFILE=smoke $(PY) benchmarks/student_run.py $(STUDENT_ARGS)
+	$(PY) benchmarks/student_run.py $(STUDENT_ARGS)
 
 readme: $(STAMP)
 	$(PY) tools/update_readme.py

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,9 +21,8 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from profile_times import ROOT, run_notebook
 
-ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("*.ipynb"))
 TROUBLE = re.compile(r"Traceback|is not here|from the repository root")
 
@@ -50,28 +48,22 @@ def set_parameters(nb, edits: dict[str, str]) -> None:
         cell.source = pattern.sub(lambda m: f"{name} = {value}{m.group(1) or ''}", cell.source)
 
 
-def run_alone(chapter: str, site: Path, profile: str, edits: dict[str, str], keep: Path) -> float:
-    """Execute ``chapter`` alone in an empty folder; its seconds.  Raises on any trouble."""
-    folder = Path(tempfile.mkdtemp(prefix=f"{chapter}-"))
-    shutil.copy(ROOT / "book" / f"{chapter}.ipynb", folder)
-    nb = nbformat.read(folder / f"{chapter}.ipynb", as_version=4)
+def run_alone(chapter: str, site: Path, profile: str, edits: dict[str, str], scratch: Path,
+              keep: Path) -> float:
+    """Execute ``chapter`` alone in an empty folder under ``scratch``; its seconds.  Raises on any trouble."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{chapter}-", dir=scratch))
+    nb = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
     set_parameters(nb, edits)
     nb.cells.append(nbformat.v4.new_code_cell("import ganbook; print('ganbook from', ganbook.__file__)"))
-    env = {k: v for k, v in os.environ.items() if k != "GANBOOK_CHECK_CLAIMS"}
-    env.update(GANBOOK_PROFILE=profile, PYTHONPATH=str(site))
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)  # the kernel inherits this environment
-    start = time.perf_counter()
+    nbformat.write(nb, folder / f"{chapter}.ipynb")
+    saved = {name: os.environ.pop(name, None) for name in ("GANBOOK_CHECK_CLAIMS", "PYTHONPATH")}
+    os.environ["PYTHONPATH"] = str(site)  # the kernel inherits this environment, claims unset
     try:
-        NotebookClient(nb, timeout=3600, kernel_name="python3",
-                       resources={"metadata": {"path": str(folder)}}).execute()
+        seconds = run_notebook(folder / f"{chapter}.ipynb", profile, timeout=3600, keep=keep)
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        keep.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, keep / f"{chapter}.{profile}.ipynb")
-    seconds = time.perf_counter() - start
+        os.environ.pop("PYTHONPATH")
+        os.environ.update({name: value for name, value in saved.items() if value is not None})
+    nb = nbformat.read(keep / f"{chapter}.{profile}.ipynb", as_version=4)
     where = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
     if str(site) not in where:
         raise RuntimeError(f"{chapter}: ganbook did not come from the wheel ({where.strip()})")
@@ -99,7 +91,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         site = install_wheel(Path(scratch))
         for chapter in args.chapters:
-            run_alone(chapter, site, args.profile, edits, args.keep)
+            run_alone(chapter, site, args.profile, edits, Path(scratch), args.keep)
 
 
 if __name__ == "__main__":
