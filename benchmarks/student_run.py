@@ -35,6 +35,10 @@ def install_wheel(target: Path) -> Path:
     site = target / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--target", str(site), *map(str, wheels.glob("ganbook-*.whl"))], check=True)
+    # Colab has no myst-nb: hide the build's copy, so ganbook.plot.glue runs without it.
+    (site / "myst_nb").mkdir()
+    (site / "myst_nb" / "__init__.py").write_text(
+        'raise ImportError("myst-nb is hidden: a student\'s session need not have it")\n')
     return site
 
 

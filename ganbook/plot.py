@@ -1,4 +1,5 @@
-"""Figures that render in the book and in Colab: image grids and loss curves.
+"""What a chapter shows, in the book and in Colab: image grids, loss curves, tables, and
+the numbers its prose quotes (``glue``).
 
 Every function returns a ``matplotlib.figure.Figure`` that is already closed in
 pyplot, so a notebook shows it exactly once (as the cell's value, or via
@@ -18,6 +19,29 @@ from matplotlib.figure import Figure
 
 from ganbook._checks import check_positive_int
 from ganbook.data import as_unit_images
+
+try:  # the book's build has myst-nb; a student's Colab or Jupyter session need not
+    from myst_nb import glue as _myst_glue
+except ImportError:
+    _myst_glue = None
+
+
+def glue(name: str, value: Any) -> Any:
+    """Hand a computed number (or short text) to the prose as ``{glue:text}`name:.1f```.
+
+    myst-nb pastes it into the rendered page, so the prose never carries a typed result.
+    Without myst-nb (Colab, plain Jupyter) nothing is shown: the cell's printed output
+    carries the number. NumPy scalars become Python numbers, because myst-nb formats the
+    stored text back into a number. Returns ``value`` unchanged.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"glue needs a name made of letters, digits and _, got {name!r}")
+    stored = value.item() if isinstance(value, np.generic) else value
+    if isinstance(stored, bool) or not isinstance(stored, (int, float, str)):
+        raise TypeError(f"glue stores a number or a string, got {type(value).__name__}")
+    if _myst_glue is not None:
+        _myst_glue(name, stored, display=False)
+    return value
 
 
 def tile_images(images: Any, ncols: int | None = None, pad: int = 1) -> np.ndarray:

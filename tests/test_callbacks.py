@@ -1,6 +1,7 @@
 """Tests of ganbook.callbacks: seeded epochs, snapshots, evaluation, the non-finite guard."""
 
 import json
+import re
 
 import keras
 import numpy as np
@@ -122,3 +123,107 @@ def test_mean_since_each_measurement_averages_the_epochs_between_measurements():
     np.testing.assert_allclose(means, [2.0, 5.0, 9.0])
     with pytest.raises(ValueError, match="no epoch ended between steps 20 and 25"):
         callbacks.mean_since_each_measurement([1.0, 3.0, 5.0], 10, [20, 25])
+
+
+def _fit_with_run_backup(gan, folder, epochs=3, settings=None, fresh_start=False, extra=()):
+    batches = callbacks.SeededEpochs(real_vectors(), batch_size=16, seed=7)
+    backup = callbacks.RunBackup(folder, settings={"epochs": epochs, **(settings or {})},
+                                 fresh_start=fresh_start)
+    return gan.fit(batches.dataset, epochs=epochs, verbose=0,
+                   callbacks=[batches, backup, *extra])
+
+
+def _interrupted_run(folder, **gan_args):
+    """A tiny GAN interrupted at step 10 (epoch 2 of 3), leaving its checkpoint in ``folder``."""
+    with pytest.raises(KeyboardInterrupt):
+        _fit_with_run_backup(tiny_gan(**gan_args), folder, extra=[Interrupt(10)])
+    assert (folder / callbacks.RunBackup.FINGERPRINT).exists()
+
+
+def test_run_backup_resumes_its_own_run_to_the_uninterrupted_weights(tmp_path):
+    _interrupted_run(tmp_path / "run")
+    resumed = tiny_gan()
+    _fit_with_run_backup(resumed, tmp_path / "run")
+    straight = tiny_gan()
+    _fit_with_run_backup(straight, tmp_path / "straight")
+    assert int(resumed.step.numpy()) == int(straight.step.numpy()) == 18
+    for a, b in zip(weights(resumed), weights(straight)):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    assert not (tmp_path / "run").exists()  # a finished run leaves no checkpoint behind
+
+
+@pytest.mark.parametrize("changed, what", [
+    ({"d_lr": 1e-5}, r"optimizers\.d_optimizer\.learning_rate: 0\.001 -> 1e-05"),
+    ({"seed": 1}, r"attributes\.seed: 0 -> 1"),
+    ({"loss": "hinge"}, r"losses\.d_loss_fn"),
+])
+def test_run_backup_refuses_a_checkpoint_of_another_configuration(tmp_path, changed, what):
+    _interrupted_run(tmp_path / "run")
+    if changed.pop("loss", None):
+        gan = tiny_gan(d_loss_fn=losses.hinge_d_loss, g_loss_fn=losses.hinge_g_loss)
+    else:
+        gan = tiny_gan(**changed)
+    with pytest.raises(callbacks.CheckpointMismatchError, match=str(tmp_path / "run")) as error:
+        _fit_with_run_backup(gan, tmp_path / "run")
+    assert re.search(what, str(error.value)), str(error.value)
+    assert int(gan.step.numpy()) == 0  # nothing was restored or trained
+
+
+def test_run_backup_refuses_other_settings_and_another_network(tmp_path):
+    _interrupted_run(tmp_path / "run")
+    with pytest.raises(callbacks.CheckpointMismatchError, match=r"settings\.epochs: 3 -> 2"):
+        _fit_with_run_backup(tiny_gan(), tmp_path / "run", epochs=2)
+    keras.utils.set_random_seed(0)
+    wider = training.GAN(models.make_mlp(LATENT, 6, (32,), name="g"),
+                         models.make_mlp(6, 1, (16,), name="d"))
+    wider.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    with pytest.raises(callbacks.CheckpointMismatchError, match="weight_shapes"):
+        _fit_with_run_backup(wider, tmp_path / "run")
+
+
+def test_run_backup_fresh_start_discards_once_and_a_later_fit_resumes(tmp_path):
+    _interrupted_run(tmp_path / "run")
+    gan = tiny_gan(d_lr=1e-5)
+    batches = callbacks.SeededEpochs(real_vectors(), batch_size=16, seed=7)
+    backup = callbacks.RunBackup(tmp_path / "run", settings={"epochs": 3}, fresh_start=True)
+    with pytest.raises(KeyboardInterrupt):
+        gan.fit(batches.dataset, epochs=3, verbose=0, callbacks=[batches, backup, Interrupt(8)])
+    assert int(gan.step.numpy()) == 8  # trained from step 0, not from the old one at 10
+    gan.fit(batches.dataset, epochs=3, verbose=0, callbacks=[batches, backup])
+    assert int(gan.step.numpy()) == 18
+
+
+def test_run_backup_refuses_a_checkpoint_without_a_fingerprint(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        fit_with_backup(tiny_gan(), tmp_path / "run", epochs=3, extra_callbacks=[Interrupt(10)])
+    with pytest.raises(callbacks.CheckpointMismatchError, match="without a readable"):
+        _fit_with_run_backup(tiny_gan(), tmp_path / "run")
+    with pytest.raises(TypeError, match="fresh_start"):
+        callbacks.RunBackup(tmp_path / "other", fresh_start="yes")
+
+
+def test_run_backup_gives_the_records_back_after_a_restart(tmp_path):
+    noise = np.random.default_rng(0).normal(size=(3, LATENT)).astype(np.float32)
+
+    def run(extra=()):
+        gan, snapshots = tiny_gan(), callbacks.Snapshots(noise, every=4)
+        batches = callbacks.SeededEpochs(real_vectors(), batch_size=16, seed=7)
+        backup = callbacks.RunBackup(tmp_path / "run", settings={"epochs": 3},
+                                     records=(snapshots,))
+        gan.fit(batches.dataset, epochs=3, verbose=0,
+                callbacks=[batches, backup, snapshots, *extra])
+        return snapshots
+
+    with pytest.raises(KeyboardInterrupt):
+        run([Interrupt(16)])  # the checkpoint after epoch 2 (step 12) survives
+    restarted = run()  # new objects, as after a kernel restart
+    assert restarted.steps == [0, 4, 8, 12, 16, 18]
+    uninterrupted = callbacks.Snapshots(noise, every=4)
+    gan, batches = tiny_gan(), callbacks.SeededEpochs(real_vectors(), batch_size=16, seed=7)
+    gan.fit(batches.dataset, epochs=3, verbose=0, callbacks=[batches, uninterrupted])
+    np.testing.assert_allclose(np.stack(restarted.frames), np.stack(uninterrupted.frames),
+                               atol=1e-5)
+    with pytest.raises(ValueError, match="save_freq='epoch'"):
+        callbacks.RunBackup(tmp_path / "x", records=(restarted,), save_freq=5)
+    with pytest.raises(TypeError, match="records"):
+        callbacks.RunBackup(tmp_path / "x", records=(keras.callbacks.History(),))

@@ -195,3 +195,50 @@ def test_a_chapter_reads_nothing_outside_its_folder(notebook):
     for i, cell in _code_cells(notebook):
         for pattern in ('Path("..")', "'..'", '"../', '"benchmarks"', "benchmarks/results"):
             assert pattern not in cell.source, f"cell {i} reads {pattern} outside its folder"
+
+
+# Decimals in prose that are settings or facts, not results a cell computed.
+TYPED_NUMBERS_ALLOWED = {
+    "concepts": {"0.1": "LANDING_TOLERANCE, a definition"},
+    "getting_started": {"2.16": "the oldest TensorFlow the book supports"},
+    "keras_dcgan": {"0.9": "the label-smoothing target, a setting"},
+    "training_tricks": {"0.9": "the label-smoothing target, a setting",
+                        "0.1": "the two-sided smoothing target for fakes, a setting",
+                        "1.0": "the loss-threshold trick's threshold, a setting"},
+    "semi_supervised_gan": {"0.3": "the input-noise setting", "0.5": "the hidden-noise setting",
+                            "0.003": "the learning rate, a setting"},
+    "tf_mlp_gan": {"1%": "the coverage threshold, a definition",
+                   "0.9": "the confidence threshold, a definition",
+                   "1.0": "Adadelta's design learning rate, a setting"},
+    "scaling_up": {"2.21": "the TensorFlow version whose default is described"},
+    "wgan_began": {"0.01": "BEGAN's gamma, a setting"},
+    "conditional_gans": {"0.1": "an exercise's weight, a setting"},
+}
+_NOT_PROSE = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$|```.*?```|\{glue:[a-z]*\}`[^`]*`|`[^`]*`", re.S)
+_DECIMAL = re.compile(r"(?<![\w.])\d+(?:\.\d+%?|%)(?![\w.]*\d)")
+
+
+def _typed_numbers(markdown: str) -> list[str]:
+    """Decimals and percentages in prose: not maths, code or glue, not in a cited sentence."""
+    found = []
+    for sentence in re.split(r"(?<=[.;:!?])\s+(?=[A-Z(*\-])", _NOT_PROSE.sub(" ", markdown)):
+        if "{cite" not in sentence:
+            found += _DECIMAL.findall(sentence)
+    return found
+
+
+def test_the_typed_number_finder_sees_results_and_skips_maths_code_glue_and_citations():
+    assert _typed_numbers("FID fell to 19.5, and 98.9% were high quality.") == ["19.5", "98.9%"]
+    assert _typed_numbers("With $\\sigma = 0.02$ and `LR = 0.001`, FID was "
+                          "{glue:text}`fid:.1f`. The paper reports 0.93% {cite:p}`x`.") == []
+    assert _typed_numbers("Version 2.16 and 3 items.") == ["2.16"]
+
+
+def test_prose_numbers_are_glued_or_printed_not_typed(notebook, request):
+    """A result in prose comes from the cell that computed it (myst-nb glue), never typed."""
+    chapter = Path(request.node.callspec.id).stem
+    allowed = TYPED_NUMBERS_ALLOWED.get(chapter, {})
+    typed = [(i, number) for i, cell in enumerate(notebook.cells) if cell.cell_type == "markdown"
+             for number in _typed_numbers(cell.source) if number not in allowed]
+    assert not typed, (f"typed numbers {typed}: glue them from the cell that computes them "
+                       "(ganbook.plot.glue), cite their paper, or allow a setting above")

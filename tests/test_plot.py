@@ -124,3 +124,24 @@ def test_animate_grids_makes_one_frame_per_batch():
         plot.animate_grids([frames[0], frames[1][:2]])
     with pytest.raises(ValueError, match="empty"):
         plot.animate_grids([])
+
+
+def test_glue_stores_numpy_scalars_as_numbers_myst_nb_can_format(monkeypatch):
+    from myst_nb.core.variables import format_plain_text
+
+    shown = []
+    monkeypatch.setattr("myst_nb.ext.glue.ipy_display",
+                        lambda bundle, **kw: shown.append((bundle, kw)))
+    assert plot.glue("wgan_fid", np.float32(19.25)) == np.float32(19.25)
+    (bundle, kwargs), = shown
+    text = bundle["application/papermill.record/text/plain"]
+    assert format_plain_text(text, ".1f") == "19.2"
+    assert kwargs["metadata"]["scrapbook"]["name"] == "wgan_fid"
+
+
+@pytest.mark.parametrize("name, value, error", [
+    ("two words", 1.0, ValueError), ("", 1.0, ValueError),
+    ("fid", np.zeros(3), TypeError), ("fid", True, TypeError), ("fid", None, TypeError)])
+def test_glue_rejects_bad_names_and_values(name, value, error):
+    with pytest.raises(error):
+        plot.glue(name, value)
