@@ -13,8 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from ganbook import results
 from common import utc_now
+
+from ganbook import results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = results.path("clean_clone")

@@ -7,8 +7,12 @@ import os
 import platform
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ganbook import results
+
+if TYPE_CHECKING:
+    import keras
 
 RESULTS_DIR = results.RESULTS_DIR  # shipped with the package, so chapters read them anywhere
 
@@ -34,6 +38,7 @@ def make_book_dcgan(schedule_steps: int, jit_compile: bool = False, seed: int = 
     from functools import partial
 
     import keras
+
     from ganbook import losses, models, training
 
     config = configured(BOOK_DCGAN, changes)
@@ -66,6 +71,7 @@ def make_book_ssgan(schedule_steps: int, seed: int = 0, feature_matching: bool =
     from functools import partial
 
     import keras
+
     from ganbook import losses, models, training
 
     config = configured(BOOK_SSGAN, changes)
@@ -124,6 +130,7 @@ def make_book_family(kind: str, schedule_steps: int, seed: int = 0, num_classes:
     from functools import partial
 
     import keras
+
     from ganbook import losses, models, training
 
     if kind not in FAMILY_KINDS:
@@ -191,6 +198,7 @@ def make_book_objective(kind: str, schedule_steps: int, seed: int = 0, gamma: fl
     one (``paper_style_autoencoder``); ``changes`` override ``BOOK_OBJECTIVES``.
     """
     import keras
+
     from ganbook import losses, models, training
 
     if kind not in OBJECTIVE_KINDS:

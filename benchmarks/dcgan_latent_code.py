@@ -20,10 +20,11 @@ import argparse
 import json
 import time
 
-import ganbook  # noqa: F401  (imports TensorFlow quietly)
 import keras
 import numpy as np
 from common import BOOK_DCGAN, RESULTS_DIR, make_book_dcgan, write_results
+
+import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, metrics
 
 N_TRAIN, N_EVAL = 8000, 2000

@@ -16,11 +16,12 @@ from __future__ import annotations
 import argparse
 import time
 
-import ganbook  # noqa: F401  (imports TensorFlow quietly)
 import keras
 import numpy as np
 import tensorflow as tf
 from common import BOOK_DCGAN, make_book_dcgan, write_results
+
+import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import data, metrics, models, training
 
 SCORE_THRESHOLDS = (5.0, 7.0, 9.0)   # classifier score, higher is better

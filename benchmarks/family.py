@@ -32,12 +32,20 @@ import functools
 import json
 import time
 
-import ganbook  # noqa: F401  (imports TensorFlow quietly)
 import numpy as np
-from common import (BOOK_FAMILY, BOOK_OBJECTIVES, OBJECTIVE_KINDS, RESULTS_DIR, make_book_family,
-                    make_book_objective, write_results)
-from ganbook import callbacks, data, losses, metrics
+from common import (
+    BOOK_FAMILY,
+    BOOK_OBJECTIVES,
+    OBJECTIVE_KINDS,
+    RESULTS_DIR,
+    make_book_family,
+    make_book_objective,
+    write_results,
+)
 from scipy.stats import spearmanr
+
+import ganbook  # noqa: F401  (imports TensorFlow quietly)
+from ganbook import callbacks, data, losses, metrics
 
 N_TRAIN, PER_CLASS, CLASSES = 8000, 200, 10
 # The Other objectives chapter's run lengths in epochs of N_TRAIN images, its gammas, and

@@ -17,9 +17,10 @@ import time
 from pathlib import Path
 
 import nbformat
-from ganbook import results
 from common import utc_now
 from nbclient import NotebookClient
+
+from ganbook import results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = results.path("profile_times")
@@ -74,9 +75,10 @@ def main() -> None:
             seconds = run_notebook(path.resolve(), profile, keep=args.keep)
             entry[f"{profile}_seconds"] = round(seconds, 1)
             print(f"{path.stem:24s} {profile:5s} {seconds:7.1f} s", flush=True)
-    import ganbook  # noqa: F401  (imports TensorFlow quietly)
     import keras
     import tensorflow as tf
+
+    import ganbook  # noqa: F401  (imports TensorFlow quietly)
     from ganbook.data import load_dataset
 
     results["machine"] = {

@@ -7,7 +7,8 @@ absolute gap), the same with the paper's squared gap, with a generator trained t
 discriminator instead (whose samples look better), and the same classifier trained on
 the 100 labels alone, with its Gaussian noise and without.  The GAN runs record the test
 error every ``--every`` steps against training seconds (evaluation excluded), so the
-README can show how far a time budget gets, and the sample quality of their generators.  Writes results/ssgan_mnist.json; variants and
+README can show how far a time budget gets, and the sample quality of their generators.
+Writes results/ssgan_mnist.json; variants and
 datasets not run keep their earlier results there.
 Usage: python benchmarks/ssgan_mnist.py [--datasets mnist fashion_mnist] [--variants ...]
        [--seeds 0 1 2 3 4] [--steps 6000]
@@ -19,11 +20,12 @@ import argparse
 import json
 import time
 
-import ganbook  # noqa: F401  (imports TensorFlow quietly)
 import keras
 import numpy as np
 import tensorflow as tf
 from common import BOOK_SSGAN, RESULTS_DIR, make_book_ssgan, write_results
+
+import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, metrics, models
 
 SUPERVISED_STEPS, N_EVAL = 1000, 2000

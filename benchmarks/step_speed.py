@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import time
 
-import ganbook  # noqa: F401  (imports TensorFlow quietly and turns the remapper off)
 import keras
 import numpy as np
 import tensorflow as tf
 from common import BOOK_DCGAN, make_book_dcgan, write_results
+
+import ganbook  # noqa: F401  (imports TensorFlow quietly and turns the remapper off)
 from ganbook import callbacks, data
 
 SETTINGS = {

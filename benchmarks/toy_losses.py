@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import time
 
-import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from common import write_results
+
+import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import toy, training
 
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 
-import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from common import RESULTS_DIR, write_results
+
+import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import data, toy, tricks
 
 

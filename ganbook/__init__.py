@@ -1,11 +1,15 @@
 """Helpers shared by the chapters of the GAN Book.
 
 Each module has one concern: ``budget`` (run profiles), ``data`` (datasets and
-pipelines), ``prepare`` (the offline conversion of the data), ``plot`` (figures), ``toy``
-(toy distributions and divergences), ``losses``, ``models``, ``training`` (the Keras
-models that train), ``callbacks`` (what runs around training), ``distribute``
-(strategies for several devices), ``metrics`` (sample quality) and ``results``
-(the measured results that ship with the package).  Import ``ganbook`` before TensorFlow: it imports TensorFlow without
+pipelines), ``prepare`` (the offline conversion of the data), ``plot`` (figures, and
+numbers glued into the prose), ``toy`` (toy distributions and divergences), ``losses``,
+``penalties`` and ``augment`` (what a player's loss adds), ``models`` (networks and
+their layers), ``training`` (the Keras models that train), ``callbacks`` (what runs
+around training), ``distribute`` (strategies for several devices), ``metrics`` (sample
+quality), ``results`` (the measured results that ship with the package), ``recipes``
+(a plain GAN plus named tricks) and ``tricks`` (the tricks by name).  Imports go only
+downwards in that layering (tests/test_architecture.py).
+Import ``ganbook`` before TensorFlow: it imports TensorFlow without
 its C++ start-up log, so notebook output stays readable.
 """
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def check_positive_int(name: str, value, integer_types: tuple = (int,)) -> None:
     """Raise ``ValueError`` unless ``value`` is a positive integer of ``integer_types`` (never a bool)."""
     if not isinstance(value, integer_types) or isinstance(value, bool) or value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def check_non_negative(name: str, value) -> float:
+    """``value`` as a float; raise ``ValueError`` unless it is a real number >= 0 (never a bool)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not value >= 0:
+        raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+    return float(value)
 
 
 def check_output_shape(model, expected: tuple):

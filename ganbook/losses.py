@@ -316,3 +316,23 @@ def get_loss(name: str) -> GanLoss:
     if name not in LOSSES:
         raise ValueError(f"unknown loss {name!r}; expected one of {', '.join(LOSSES)}")
     return LOSSES[name]
+
+
+def two_sided_bce_d_loss(real_logits, fake_logits, real_label: float = 0.9,
+                         fake_label: float = 0.1) -> tf.Tensor:
+    """Binary cross-entropy with smoothed targets on both sides: ``real_label`` for real
+    and ``fake_label`` for generated logits.
+
+    Shown for contrast: the optimal discriminator becomes (α p_data + β p_g) / (p_data + p_g),
+    which no longer falls to 0 where only the generator puts samples, so those samples
+    are not pushed away.  One-sided smoothing (β = 0) is ``losses.bce_d_loss(real_label=)``.
+    """
+    if not 0.5 < real_label <= 1.0:
+        raise ValueError(f"real_label must be in (0.5, 1], got {real_label}")
+    if not 0.0 <= fake_label < 0.5:
+        raise ValueError(f"fake_label must be in [0, 0.5), got {fake_label}")
+    real = _outputs(real_logits, "real_logits")
+    fake = _outputs(fake_logits, "fake_logits")
+    real_term = tf.nn.sigmoid_cross_entropy_with_logits(tf.fill(tf.shape(real), real_label), real)
+    fake_term = tf.nn.sigmoid_cross_entropy_with_logits(tf.fill(tf.shape(fake), fake_label), fake)
+    return tf.reduce_mean(real_term) + tf.reduce_mean(fake_term)

@@ -114,9 +114,10 @@ class Evaluator:
         signed = check_images(images, self.dataset) * 2.0 - 1.0
         features, logits = [], []
         for start in range(0, len(signed), batch_size):
-            f, l = self._features_and_logits(signed[start:start + batch_size], training=False)
-            features.append(np.asarray(f, np.float64))
-            logits.append(np.asarray(l, np.float64))
+            batch_features, batch_logits = self._features_and_logits(signed[start:start + batch_size],
+                                                                     training=False)
+            features.append(np.asarray(batch_features, np.float64))
+            logits.append(np.asarray(batch_logits, np.float64))
         return np.concatenate(features), softmax(np.concatenate(logits), axis=1)
 
 

@@ -25,9 +25,17 @@ from pathlib import Path
 
 import numpy as np
 
-from ganbook.data import (SPECS, Dataset, check_every_class, read_prepared, spec_of, class_counts,
-                          dataset_path, load_dataset, validate_split)
-
+from ganbook.data import (
+    SPECS,
+    Dataset,
+    check_every_class,
+    class_counts,
+    dataset_path,
+    load_dataset,
+    read_prepared,
+    spec_of,
+    validate_split,
+)
 
 # --------------------------------------------------------------------------- storage
 

@@ -16,7 +16,6 @@ from scipy import integrate
 
 from ganbook._checks import check_positive_int
 
-
 _INTEGERS = (int, np.integer)  # counts may come from NumPy
 
 

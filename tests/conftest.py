@@ -9,9 +9,18 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # Two logical CPU devices for the tf.distribute tests (test_distribute.py).  TensorFlow
 # fixes its devices when it runs its first operation, so this happens before any test
 # module is imported; single-device code runs on the first of them, as before.
-from ganbook import distribute  # noqa: E402
+from ganbook import distribute  # noqa: E402  (imports TensorFlow quietly)
 
 distribute.split_cpu(2)
+
+import tensorflow as tf  # noqa: E402
+
+
+@pytest.fixture
+def deterministic_ops():
+    """Deterministic TensorFlow kernels, for tests that compare two runs bit for bit.
+    (TensorFlow cannot switch them off again: later tests run deterministically too.)"""
+    tf.config.experimental.enable_op_determinism()
 
 
 @pytest.fixture

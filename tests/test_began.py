@@ -7,11 +7,7 @@ import tensorflow as tf
 
 from ganbook import callbacks, losses, models, training
 
-
-@pytest.fixture(autouse=True)
-def deterministic_ops():
-    tf.config.experimental.enable_op_determinism()
-    yield
+pytestmark = pytest.mark.usefixtures("deterministic_ops")
 
 
 def test_autoencoder_loss_is_each_images_mean_absolute_error():
@@ -115,19 +111,21 @@ def test_the_64x64_dcgan_has_five_layers_each_and_the_promised_shapes():
     d = models.make_dcgan64_discriminator(width=4, channels=1)
     images = g(tf.zeros((2, 10)))
     assert images.shape == (2, 64, 64, 1) and d(images).shape == (2, 1)
-    weighted = lambda m: [l for l in m.layers if isinstance(l, (keras.layers.Dense, keras.layers.Conv2D,
-                                                            keras.layers.Conv2DTranspose))]  # noqa: E731
+    def weighted(model):
+        kinds = (keras.layers.Dense, keras.layers.Conv2D, keras.layers.Conv2DTranspose)
+        return [layer for layer in model.layers if isinstance(layer, kinds)]
+
     assert len(weighted(g)) == 5 and len(weighted(d)) == 5
-    assert [l.filters for l in weighted(g)[1:]] == [16, 8, 4, 1]
-    assert [l.filters for l in weighted(d)[:4]] == [4, 8, 16, 32]
+    assert [layer.filters for layer in weighted(g)[1:]] == [16, 8, 4, 1]
+    assert [layer.filters for layer in weighted(d)[:4]] == [4, 8, 16, 32]
     with pytest.raises(ValueError, match="width must be a positive integer"):
         models.make_dcgan64_generator(width=0)
 
 
 def test_began_under_two_replicas_matches_one_device_including_k():
-    from ganbook import distribute
-
     from test_distribute import max_difference
+
+    from ganbook import distribute
 
     vectors = np.random.default_rng(0).normal(size=(48, 6)).astype("float32")
     trained = []

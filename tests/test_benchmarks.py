@@ -10,8 +10,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import (BOOK_DCGAN, BOOK_FAMILY, BOOK_OBJECTIVES, BOOK_SSGAN, make_book_dcgan,  # noqa: E402
-                    make_book_family, make_book_objective, make_book_ssgan)
+from common import (  # noqa: E402
+    BOOK_DCGAN,
+    BOOK_FAMILY,
+    BOOK_OBJECTIVES,
+    BOOK_SSGAN,
+    make_book_dcgan,
+    make_book_family,
+    make_book_objective,
+    make_book_ssgan,
+)
 
 
 def parameters_of(notebook: Path) -> dict:
@@ -45,6 +53,7 @@ def test_book_dcgan_settings_can_be_changed_but_not_misspelt():
 
 def test_ambiguity_of_real_digits_and_of_a_blend_of_two():
     import dcgan_latent_code
+
     from ganbook import data
 
     digits = data.load_dataset("mnist")
@@ -61,6 +70,7 @@ def test_ambiguity_of_real_digits_and_of_a_blend_of_two():
 
 def test_benchmark_variants_differ_only_where_their_labels_say():
     from dcgan_latent_code import VARIANTS
+
     from ganbook import models
 
     built = {key: make_book_dcgan(10, **changes) for key, (_, changes, _) in VARIANTS.items()}
@@ -109,6 +119,7 @@ def test_tutorial_step_updates_both_networks_at_once_from_one_generated_batch():
     import keras
     import tensorflow as tf
     from dcgan_time_to_quality import TutorialGAN
+
     from ganbook import losses, models
 
     keras.utils.set_random_seed(0)

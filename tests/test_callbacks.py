@@ -6,16 +6,11 @@ import re
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
-
-from ganbook import callbacks, losses, models, training
 from test_training import LATENT, Interrupt, fit_with_backup, real_vectors, tiny_gan, weights
 
+from ganbook import callbacks, losses, models, training
 
-@pytest.fixture(autouse=True)
-def deterministic_ops():
-    tf.config.experimental.enable_op_determinism()
-    yield
+pytestmark = pytest.mark.usefixtures("deterministic_ops")
 
 
 def _sgd_gan(learning_rate):

@@ -11,10 +11,7 @@ from ganbook import callbacks, losses, models, training
 LATENT, DIM, CLASSES = 4, 6, 3
 
 
-@pytest.fixture(autouse=True)
-def deterministic_ops():
-    tf.config.experimental.enable_op_determinism()
-    yield
+pytestmark = pytest.mark.usefixtures("deterministic_ops")
 
 
 def conditional_mlp(input_dim, output_dim, name):
@@ -106,9 +103,9 @@ def test_the_critic_steps_split_the_labels_with_the_images():
 
 
 def test_a_conditional_gan_under_two_replicas_matches_one_device():
-    from ganbook import distribute
-
     from test_distribute import max_difference
+
+    from ganbook import distribute
 
     images, labels = labelled_vectors()
     trained = []

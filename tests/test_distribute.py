@@ -13,19 +13,16 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from test_training import LATENT, Interrupt, real_vectors
 
 from ganbook import callbacks, distribute, losses, models, training
 from ganbook.training import gan as gan_module
 from ganbook.training import replicas as replicas_module
-from test_training import LATENT, Interrupt, real_vectors
 
 TOLERANCE = 1e-5  # absolute, on weights of order 0.1-1 after a few SGD steps
 
 
-@pytest.fixture(autouse=True)
-def deterministic_ops():
-    tf.config.experimental.enable_op_determinism()
-    yield
+pytestmark = pytest.mark.usefixtures("deterministic_ops")
 
 
 def two_replicas():

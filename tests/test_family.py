@@ -7,11 +7,7 @@ import tensorflow as tf
 
 from ganbook import callbacks, losses, models, training
 
-
-@pytest.fixture(autouse=True)
-def deterministic_ops():
-    tf.config.experimental.enable_op_determinism()
-    yield
+pytestmark = pytest.mark.usefixtures("deterministic_ops")
 
 
 def log_sigmoid(x):
@@ -222,9 +218,9 @@ def mlp_infogan(seed=0):
 
 @pytest.mark.parametrize("make_gan, labelled", [(mlp_acgan, True), (mlp_infogan, False)])
 def test_acgan_and_infogan_under_two_replicas_match_one_device(make_gan, labelled):
-    from ganbook import distribute
-
     from test_distribute import max_difference
+
+    from ganbook import distribute
 
     rng = np.random.default_rng(0)
     vectors, labels = rng.normal(size=(48, 6)).astype("float32"), np.arange(48) % 3

@@ -6,9 +6,9 @@ import struct
 
 import numpy as np
 import pytest
+from test_data import make_dataset
 
 from ganbook import data, prepare
-from test_data import make_dataset
 
 
 def write_npm_package(root, per_class=6, corrupt_digit=None):

@@ -1,4 +1,4 @@
-"""Tests of ganbook.tricks.recipes: every named trick builds a GAN that trains."""
+"""Tests of ganbook.recipes: every named trick builds a GAN that trains."""
 
 import keras
 import numpy as np

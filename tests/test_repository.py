@@ -2,6 +2,8 @@
 
 import importlib.util
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -30,12 +32,20 @@ def test_readme_states_the_two_commands_first_and_ci_runs_the_test_one():
     assert re.search(r"^make test$", ci, re.M)
 
 
+def test_the_code_passes_ruff():
+    """pyproject.toml's ruff rules (pycodestyle, pyflakes, import order) over every Python file."""
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run([str(ruff), "check", "ganbook", "tests", "benchmarks", "tools"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
 def test_pins_are_exact_and_environment_yml_uses_them():
     pins = [line for line in (ROOT / "requirements.lock").read_text().splitlines()
             if line and not line.startswith("#")]
     assert pins and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[^\s=]+", p) for p in pins), pins
     names = {p.split("==")[0].lower().replace("_", "-") for p in pins}
-    assert {"tensorflow-cpu", "keras", "jupyter-book", "nbval", "pytest"} <= names
+    assert {"tensorflow-cpu", "keras", "jupyter-book", "nbval", "pytest", "ruff"} <= names
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "-r requirements.lock" in pip_section

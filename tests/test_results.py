@@ -1,9 +1,9 @@
 """Tests of ganbook.results: the measured results ship inside the package."""
 
 import json
-import zipfile
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest

@@ -12,10 +12,7 @@ from ganbook import callbacks, losses, models, toy, training
 LATENT = 4
 
 
-@pytest.fixture(autouse=True)
-def deterministic_ops():
-    tf.config.experimental.enable_op_determinism()
-    yield
+pytestmark = pytest.mark.usefixtures("deterministic_ops")
 
 
 def noisy_discriminator():

@@ -175,8 +175,11 @@ def test_virtual_batch_norm_makes_an_example_independent_of_its_batch_mates():
     second = np.asarray(layer(np.concatenate([reference, example, rng.normal(size=(2, 3, 3, 2))]).astype(np.float32)))
     np.testing.assert_allclose(first[4], second[4], rtol=1e-5)
     batch_norm = keras.layers.BatchNormalization()
-    a = np.asarray(batch_norm(np.concatenate([example, rng.normal(size=(5, 3, 3, 2))]).astype(np.float32), training=True))
-    b = np.asarray(batch_norm(np.concatenate([example, rng.normal(size=(2, 3, 3, 2))]).astype(np.float32), training=True))
+    def normalised_with(mates):
+        batch = np.concatenate([example, rng.normal(size=(mates, 3, 3, 2))]).astype(np.float32)
+        return np.asarray(batch_norm(batch, training=True))
+
+    a, b = normalised_with(5), normalised_with(2)
     assert not np.allclose(a[0], b[0])  # batch norm: the batch mates matter
 
 

@@ -186,7 +186,8 @@ def latent_code_table() -> str:
                      f"{mean(runs, 'unsure_share'):.1%} | {mean(runs, 'unsure_entropy_share'):.0%} |")
     seeds = ", ".join(str(r["seed"]) for r in next(iter(results["variants"].values())))
     lines += ["", f"The Keras chapter's DCGAN and training settings with the changes each row names "
-              f"(learning rates decaying to 0 over each run's steps), seeds {seeds}; metrics on {results['n_eval']} samples (real images score "
+              f"(learning rates decaying to 0 over each run's steps), seeds {seeds}; "
+              f"metrics on {results['n_eval']} samples (real images score "
               f"{results['floor']['classifier_score']:.2f}). A sample is unsure when the "
               f"evaluator's top probability is below 0.9. Measured by "
               f"`benchmarks/dcgan_latent_code.py`, file last written {results['measured_at']} (a "

@@ -10,9 +10,10 @@ import keras
 import numpy as np
 from keras import layers
 
-from ganbook import tricks
 from ganbook._checks import check_output_shape, check_positive_int
+from ganbook.models import layers as book_layers
 from ganbook.models.layers import MinibatchStddev, PixelShuffle, stack
+from ganbook.models.virtual_batch import VirtualBatchGenerator, VirtualBatchNorm
 
 UPSAMPLING = ("transposed", "pixel_shuffle")
 DOWNSAMPLING = ("strided", "max_pool")
@@ -50,8 +51,8 @@ def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 
     ``normalization``: ``"batch"``; ``"synchronized"`` (batch normalisation whose
     statistics are those of the global batch under ``tf.distribute``, not of each
     replica's part; the same as ``"batch"`` on one device); or ``"virtual"``
-    (``tricks.VirtualBatchNorm`` with a reference batch of ``reference_size`` noise
-    vectors drawn with ``seed``, wrapped in a ``tricks.VirtualBatchGenerator``).
+    (``VirtualBatchNorm`` with a reference batch of ``reference_size`` noise
+    vectors drawn with ``seed``, wrapped in a ``VirtualBatchGenerator``).
     """
     check_positive_int("latent_dim", latent_dim)
     check_positive_int("width", width)
@@ -61,7 +62,7 @@ def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 
     _choose("normalization", normalization, NORMALIZATIONS)
 
     def block():  # what follows every hidden layer
-        norm = (tricks.VirtualBatchNorm(reference_size) if normalization == "virtual"
+        norm = (VirtualBatchNorm(reference_size) if normalization == "virtual"
                 else layers.BatchNormalization(synchronized=normalization == "synchronized"))
         return [norm, layers.ReLU(), *([layers.Dropout(dropout)] if dropout else [])]
 
@@ -85,7 +86,7 @@ def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 
     if normalization != "virtual":
         return model
     reference = np.random.default_rng(seed).normal(size=(reference_size, latent_dim))
-    return tricks.VirtualBatchGenerator(model, reference, name="dcgan_generator_vbn")
+    return VirtualBatchGenerator(model, reference, name="dcgan_generator_vbn")
 
 
 def make_upsampling_generator(latent_dim: int = 64, width: int = 64, channels: int = 1) -> keras.Model:
@@ -123,9 +124,9 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1, minibatch_stdde
     (``"leaky_relu"`` or ``"relu"``); ``downsample`` (``"strided"`` convolutions or
     stride-1 convolutions followed by ``"max_pool"``); ``batch_norm`` after the second
     and third convolutions; ``spectral_norm`` on every convolution and the last layer;
-    ``minibatch_discrimination`` kernels (``tricks.MinibatchDiscrimination``) before the
+    ``minibatch_discrimination`` kernels (``layers.MinibatchDiscrimination``) before the
     last layer; ``instance_noise``, the initial standard deviation of a
-    ``tricks.InstanceNoise`` input layer; ``features`` returns ``[logit, features]``,
+    ``layers.InstanceNoise`` input layer; ``features`` returns ``[logit, features]``,
     the flattened features, for feature matching.
     """
     check_positive_int("width", width)
@@ -133,7 +134,7 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1, minibatch_stdde
     _choose("downsample", downsample, DOWNSAMPLING)
     if minibatch_discrimination:
         check_positive_int("minibatch_discrimination", minibatch_discrimination)
-    wrap = tricks.spectral_norm if spectral_norm else (lambda layer: layer)
+    wrap = book_layers.spectral_norm if spectral_norm else (lambda layer: layer)
 
     def down(filters, kernel, normalise):
         if downsample == "strided":
@@ -144,14 +145,14 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1, minibatch_stdde
         return [*convolution, *([layers.BatchNormalization()] if normalise else []), ACTIVATIONS[activation]()]
 
     body = [
-        *([tricks.InstanceNoise(instance_noise)] if instance_noise else []),
+        *([book_layers.InstanceNoise(instance_noise)] if instance_noise else []),
         *down(width, 4, False),
         *down(2 * width, 4, batch_norm),
         *([MinibatchStddev()] if minibatch_stddev else []),
         *down(4 * width, 3, batch_norm),
         layers.Flatten(),
     ]
-    head = [*([tricks.MinibatchDiscrimination(minibatch_discrimination)] if minibatch_discrimination else []),
+    head = [*([book_layers.MinibatchDiscrimination(minibatch_discrimination)] if minibatch_discrimination else []),
             wrap(layers.Dense(1))]
     return stack((28, 28, channels), body, head, features, "dcgan_discriminator", (1,))
 

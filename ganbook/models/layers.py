@@ -1,4 +1,11 @@
-"""Custom Keras layers of the book's networks, and how the factories stack layers."""
+"""Custom Keras layers of the book's networks, and how the factories stack layers.
+
+Besides the chapters' own layers (``WeightNormDense``, ``MinibatchStddev``,
+``PixelShuffle``), the layers that are training tricks for the discriminator:
+``MinibatchDiscrimination``, ``InstanceNoise`` (annealed by
+``callbacks.AnnealInstanceNoise``) and ``spectral_norm`` (Keras' own wrapper).
+The generator's ``VirtualBatchNorm`` is in ``models.virtual_batch``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ import keras
 import tensorflow as tf
 from keras import layers
 
-from ganbook._checks import check_output_shape, check_positive_int
+from ganbook._checks import check_non_negative, check_output_shape, check_positive_int
 
 
 class WeightNormDense(layers.Layer):
@@ -98,3 +105,74 @@ def stack(input_shape: tuple, body: list, head: list, features: bool, name: str,
     for layer in head:
         x = layer(x)
     return keras.Model(inputs, [x, hidden], name=name)
+
+
+class MinibatchDiscrimination(layers.Layer):
+    """Features that tell the discriminator how alike the examples of a batch are (Salimans et al., 2016).
+
+    A learned tensor T maps each example's features x_i (A numbers) to ``num_kernels``
+    rows of ``kernel_dim`` numbers, M_i.  For each kernel b, o_b(x_i) = Σ_{j≠i}
+    exp(-‖M_i,b - M_j,b‖₁): large when other examples lie close to x_i.  The layer
+    returns [x, o] (A + num_kernels features), so a batch of near-identical fakes looks
+    different from a varied real batch.  Inputs of shape (N, A).
+    """
+
+    def __init__(self, num_kernels: int = 50, kernel_dim: int = 5, **kwargs):
+        super().__init__(**kwargs)
+        check_positive_int("num_kernels", num_kernels)
+        check_positive_int("kernel_dim", kernel_dim)
+        self.num_kernels, self.kernel_dim = num_kernels, kernel_dim
+
+    def build(self, input_shape):
+        if len(input_shape) != 2:
+            raise ValueError(f"MinibatchDiscrimination reads flat features (N, A), got {input_shape}")
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.num_kernels * self.kernel_dim),
+                                      initializer=keras.initializers.RandomNormal(stddev=0.05),
+                                      name="kernel")
+
+    def call(self, x):
+        rows = tf.reshape(tf.matmul(x, self.kernel), [-1, self.num_kernels, self.kernel_dim])
+        distances = tf.reduce_sum(tf.abs(rows[:, None] - rows[None, :]), axis=-1)  # (N, N, B)
+        closeness = tf.exp(-distances)
+        others = tf.reduce_sum(closeness, axis=1) - 1.0  # exp(0) = 1 is the example itself
+        return tf.concat([x, others], axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[1] + self.num_kernels)
+
+    def get_config(self):
+        return {**super().get_config(), "num_kernels": self.num_kernels, "kernel_dim": self.kernel_dim}
+
+
+class InstanceNoise(layers.Layer):
+    """Gaussian noise of standard deviation ``stddev`` added to the discriminator's input
+    in training (Sønderby et al., 2017), real and generated images alike.
+
+    Noise widens both distributions until they overlap, so the discriminator cannot
+    separate them perfectly and its gradients stay informative.  ``stddev`` is a
+    variable: ``AnnealInstanceNoise`` lowers it to 0 during training.
+    """
+
+    def __init__(self, stddev: float = 0.1, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.initial_stddev = check_non_negative("stddev", stddev)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def build(self, input_shape):
+        self.stddev = self.add_weight(shape=(), initializer=keras.initializers.Constant(self.initial_stddev),
+                                      trainable=False, name="stddev")
+
+    def call(self, x, training=False):
+        if not training:
+            return x
+        return x + self.stddev * keras.random.normal(tf.shape(x), seed=self.seed_generator)
+
+    def get_config(self):
+        return {**super().get_config(), "stddev": self.initial_stddev}
+
+
+def spectral_norm(layer: layers.Layer, power_iterations: int = 1) -> layers.Layer:
+    """``layer`` with spectral normalisation (Miyato et al., 2018): its kernel is divided
+    by its largest singular value, estimated by power iteration (Keras' own wrapper)."""
+    check_positive_int("power_iterations", power_iterations)
+    return layers.SpectralNormalization(layer, power_iterations=power_iterations)

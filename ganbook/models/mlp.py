@@ -10,6 +10,7 @@ import numpy as np
 from keras import layers
 
 from ganbook._checks import check_output_shape, check_positive_int
+from ganbook.models import layers as book_layers
 from ganbook.models.layers import WeightNormDense, stack
 
 
@@ -26,8 +27,6 @@ def make_mlp(input_dim: int, output_dim: int, hidden: Sequence[int] = (128, 128)
     every layer; ``minibatch_discrimination`` kernels before the last layer;
     ``instance_noise`` on the input; ``features`` returns ``[output, last hidden layer]``.
     """
-    from ganbook import tricks
-
     check_positive_int("input_dim", input_dim)
     check_positive_int("output_dim", output_dim)
     for width in hidden:
@@ -36,12 +35,12 @@ def make_mlp(input_dim: int, output_dim: int, hidden: Sequence[int] = (128, 128)
         raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
     if minibatch_discrimination:
         check_positive_int("minibatch_discrimination", minibatch_discrimination)
-    wrap = tricks.spectral_norm if spectral_norm else (lambda layer: layer)
-    body = [tricks.InstanceNoise(instance_noise)] if instance_noise else []
+    wrap = book_layers.spectral_norm if spectral_norm else (lambda layer: layer)
+    body = [book_layers.InstanceNoise(instance_noise)] if instance_noise else []
     for width in hidden:
         body += [wrap(layers.Dense(width, activation=activation)),
                  *([layers.Dropout(dropout)] if dropout else [])]
-    head = [*([tricks.MinibatchDiscrimination(minibatch_discrimination)] if minibatch_discrimination else []),
+    head = [*([book_layers.MinibatchDiscrimination(minibatch_discrimination)] if minibatch_discrimination else []),
             wrap(layers.Dense(output_dim, activation=output_activation))]
     return stack((input_dim,), body, head, features, name, (output_dim,))
 

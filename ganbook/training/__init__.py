@@ -23,4 +23,5 @@ from ganbook.training.gan import GAN, PRIORS
 from ganbook.training.ssgan import SSGAN
 from ganbook.training.toys import TOY_SETUPS, ToySetup, make_toy_gan, run_toy, train_on_toy
 
-__all__ = ["ACGAN", "BEGAN", "GAN", "InfoGAN", "PRIORS", "SSGAN", "replicas", "TOY_SETUPS", "ToySetup", "make_toy_gan", "run_toy", "train_on_toy"]
+__all__ = ["ACGAN", "BEGAN", "GAN", "InfoGAN", "PRIORS", "SSGAN", "TOY_SETUPS", "ToySetup", "make_toy_gan",
+           "replicas", "run_toy", "train_on_toy"]

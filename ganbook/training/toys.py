@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganbook import callbacks, losses
+from ganbook import callbacks, losses, models, toy
 from ganbook._checks import check_positive_int
 from ganbook.training.gan import GAN
 
@@ -53,8 +53,6 @@ def make_toy_gan(loss: str, seed: int, steps: int, latent_dim: int = 2, hidden: 
     (cosine schedule): the modes are narrow, and a constant step size keeps the
     samples jittering around them.
     """
-    from ganbook import models
-
     if loss not in TOY_SETUPS:
         raise ValueError(f"unknown toy loss {loss!r}; expected one of {', '.join(TOY_SETUPS)}")
     setup = TOY_SETUPS[loss]
@@ -95,8 +93,6 @@ def run_toy(loss: str, dist, seed: int, steps: int, batch_size: int = 128, n_sam
             **gan_args) -> dict:
     """Train one toy GAN and measure it: ``toy.mode_metrics`` of ``n_samples`` samples,
     the samples themselves, the loss name, seed and wall-clock seconds."""
-    from ganbook import toy
-
     start = time.perf_counter()
     gan = make_toy_gan(loss, seed, steps, **gan_args)
     train_on_toy(gan, dist, steps, batch_size=batch_size, seed=seed)

@@ -1,5 +1,7 @@
 """Recipes: a plain GAN plus any set of named tricks, for the ablations of the Training tricks chapter.
 
+This module composes the tricks, so it sits above ``models``, ``training`` and ``callbacks``.
+
 ``plain_dcgan()`` is the recipe of Radford et al. (2015) at the book's sizes;
 ``plain_toy_gan()`` the 2-D toys' MLP GAN.  ``TRICKS`` maps each trick's name to a
 description and the change it makes to a recipe; ``with_tricks(recipe, names)``
@@ -10,24 +12,21 @@ callbacks it needs.  An unknown name, or a trick that needs images on a toy, rai
 from __future__ import annotations
 
 import copy
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable, NamedTuple
 
 import keras
+import numpy as np
 import tensorflow as tf
 
-from ganbook import losses
+from ganbook import callbacks as cbs
+from ganbook import data, losses, metrics, models, toy, training
 from ganbook._checks import check_positive_int
-from ganbook.tricks.components import (AnnealInstanceNoise, GeneratorEMA, HistoricalAveraging, R1Penalty,
-                                       diff_augment, two_sided_bce_d_loss)
-
-
-def combine_penalties(*penalties: Callable) -> Callable | None:
-    """One penalty that adds up ``penalties`` (each ``f(gan, real, fake)``), or None if there are none."""
-    if not penalties:
-        return None
-    return lambda gan, real, fake: tf.add_n([p(gan, real, fake) for p in penalties])
+from ganbook.augment import diff_augment
+from ganbook.callbacks import AnnealInstanceNoise, GeneratorEMA, HistoricalAveraging
+from ganbook.penalties import R1Penalty, combine_penalties
 
 
 @dataclass
@@ -54,8 +53,6 @@ class Recipe:
         """The compiled GAN (seeded) and its callbacks for a run of ``steps`` steps; with
         ``ema``, the last callback is the ``GeneratorEMA`` to sample from, its half-life a
         tenth of the run (so the first weights are forgotten by the end)."""
-        from ganbook import models, training
-
         check_positive_int("steps", steps)
         keras.utils.set_random_seed(seed)
         if self.kind == "dcgan":
@@ -162,7 +159,7 @@ TRICKS: dict[str, Trick] = {
     "one_sided_smoothing": Trick("one-sided label smoothing, real target 0.9",
                                  _set("compile_options", d_loss_fn=partial(losses.bce_d_loss, real_label=0.9))),
     "two_sided_smoothing": Trick("two-sided label smoothing, targets 0.9 and 0.1",
-                                 _set("compile_options", d_loss_fn=two_sided_bce_d_loss)),
+                                 _set("compile_options", d_loss_fn=losses.two_sided_bce_d_loss)),
     "unit_range": Trick("images in [0, 1] with a sigmoid generator", _unit_range, images_only=True),
     "batch_norm_separate": Trick("batch norm in D, real and fake batches apart",
                                  _set("d_options", batch_norm=True), images_only=True),
@@ -211,11 +208,6 @@ def train_dcgan_recipe(recipe: Recipe, images, seed: int, steps: int, batch_size
     Returns the recipe's tricks, the seed, ``metrics.evaluate`` of ``n_eval`` samples (from
     the generator's moving average when the recipe keeps one) and the seconds per step.
     """
-    import time
-
-    from ganbook import callbacks as cbs
-    from ganbook import data, metrics
-
     if recipe.kind != "dcgan":
         raise ValueError(f"train_dcgan_recipe trains image GANs, not a {recipe.kind!r} recipe")
     real = data.as_unit_images(images) if recipe.unit_range else data.to_signed_range(images)
@@ -235,13 +227,6 @@ def train_toy_recipe(recipe: Recipe, dist, seed: int, steps: int, batch_size: in
                      n_samples: int = 2500) -> dict:
     """Train a toy ``recipe`` on fresh points of ``dist`` for ``steps`` steps; return its
     tricks, seed, ``toy.mode_metrics`` of ``n_samples`` samples, the samples and seconds."""
-    import time
-
-    import numpy as np
-
-    from ganbook import callbacks as cbs
-    from ganbook import toy
-
     if recipe.kind != "toy":
         raise ValueError(f"train_toy_recipe trains toy GANs, not a {recipe.kind!r} recipe")
     gan, callbacks = recipe.build(seed, steps)

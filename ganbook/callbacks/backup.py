@@ -1,0 +1,150 @@
+"""Checkpoints that belong to one run: Keras' ``BackupAndRestore`` plus a fingerprint."""
+
+from __future__ import annotations
+
+import functools
+import json
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+from ganbook.callbacks.records import _Periodic
+
+# Settings of a GAN that change what a step computes; a checkpoint must match them all.
+_RUN_ATTRIBUTES = ("seed", "prior", "latent_dim", "codes", "code_scale", "condition_classes",
+                   "n_critic", "gradient_penalty_weight", "feature_matching", "mixed_batches",
+                   "d_loss_threshold", "gamma", "lambda_k")
+
+
+def _describe(value: Any) -> Any:
+    """A JSON-able description of an attribute: callables by name and bound arguments."""
+    if isinstance(value, functools.partial):
+        return {"function": _describe(value.func), "keywords": _describe(value.keywords)}
+    if isinstance(value, dict):
+        return {str(k): _describe(v) for k, v in sorted(value.items())}
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{value.__module__}.{value.__qualname__}"
+    if isinstance(value, (list, tuple)):
+        return [_describe(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value if value is None or isinstance(value, (bool, int, float, str)) else repr(value)
+
+
+def run_fingerprint(model: keras.Model, settings: dict | None = None) -> dict:
+    """What identifies a run: the model's class and weight shapes, each optimizer's class
+    and configuration (its learning rate or schedule included), the GAN's settings and
+    losses, and the caller's ``settings`` (batch size, data size, epochs, ...)."""
+    attributes = vars(model)
+    optimizers = {name: {"class": type(opt).__name__,
+                         **{k: v for k, v in opt.get_config().items() if k != "name"}}
+                  for name, opt in sorted(attributes.items())
+                  if isinstance(opt, keras.optimizers.Optimizer)}
+    losses = {name: fn for name, fn in sorted(attributes.items())
+              if name.endswith("loss_fn") and fn is not None}
+    fingerprint = {"model": type(model).__name__,
+                   "weight_shapes": [list(w.shape) for w in model.weights],
+                   "optimizers": optimizers, "losses": losses,
+                   "attributes": {name: attributes[name] for name in _RUN_ATTRIBUTES
+                                  if name in attributes},
+                   "settings": dict(settings or {})}
+    return json.loads(json.dumps(_describe(fingerprint)))
+
+
+def _differences(stored: dict, wanted: dict, prefix: str = "") -> list[str]:
+    """The keys (dotted paths) whose values differ between two fingerprints."""
+    found = []
+    for key in sorted(set(stored) | set(wanted)):
+        old, new = stored.get(key), wanted.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            found += _differences(old, new, f"{prefix}{key}.")
+        elif old != new:
+            old, new = (f"{v:.6g}" if isinstance(v, float) else repr(v) for v in (old, new))
+            shown = f"{old} -> {new}" if len(old) + len(new) < 120 else "changed"
+            found.append(f"{prefix}{key}: {shown}")
+    return found
+
+
+class CheckpointMismatchError(ValueError):
+    """A checkpoint folder holds the state of another run."""
+
+
+class RunBackup(keras.callbacks.BackupAndRestore):
+    """Keras' ``BackupAndRestore`` that restores only the run it was written for.
+
+    Beside the checkpoint it stores ``run_fingerprint(model, settings)``. When ``fit()``
+    begins and the folder holds a checkpoint of another configuration (another seed,
+    learning rate, network, batch size, data size or number of epochs), it raises
+    ``CheckpointMismatchError`` naming the folder and what differs, instead of silently
+    continuing the old run. ``fresh_start=True`` discards whatever the folder holds, once,
+    at the first ``fit()``: a later ``fit()`` with the same callback resumes.
+
+    ``records`` are callbacks such as ``Snapshots`` and ``Evaluate``: what they recorded
+    is saved with every checkpoint and given back on a resume, so that after a kernel
+    restart the frames and measurements of the steps before the checkpoint are still
+    there. List ``RunBackup`` before them among ``fit()``'s callbacks.
+    """
+
+    FINGERPRINT = "run_fingerprint.json"
+    RECORDS = "records.pkl"
+
+    def __init__(self, backup_dir: str | Path, settings: dict | None = None,
+                 fresh_start: bool = False, records: tuple[_Periodic, ...] = (), **kwargs):
+        if not isinstance(fresh_start, bool):
+            raise TypeError(f"fresh_start must be True or False, got {fresh_start!r}")
+        bad = [type(r).__name__ for r in records if not isinstance(r, _Periodic)]
+        if bad:
+            raise TypeError(f"records are ganbook callbacks such as Snapshots or Evaluate, got {bad}")
+        super().__init__(str(backup_dir), **kwargs)
+        if records and self.save_freq != "epoch":
+            raise ValueError("records are saved at epoch ends: use save_freq='epoch' with them")
+        self.folder = Path(backup_dir)
+        self.settings = dict(settings or {})
+        self.fresh_start = fresh_start
+        self.kept = tuple(records)
+
+    def on_train_begin(self, logs=None):
+        wanted = run_fingerprint(self.model, self.settings)
+        if self.fresh_start:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.fresh_start = False
+        elif self.folder.is_dir() and any(self.folder.iterdir()):
+            self._check(wanted)
+        super().on_train_begin(logs)
+        if self.kept and (self.folder / self.RECORDS).exists():
+            for callback, records in zip(self.kept,
+                                         pickle.loads((self.folder / self.RECORDS).read_bytes())):
+                callback.restore_records(records)
+        self._write(self.FINGERPRINT, json.dumps(wanted, indent=1).encode())
+
+    def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, logs)
+        if self.kept:
+            self._write(self.RECORDS, pickle.dumps([c.records() for c in self.kept]))
+
+    def _write(self, name: str, content: bytes) -> None:
+        # A temporary file and a rename: a kill mid-write leaves the old file whole.
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / (name + ".tmp")
+        temporary.write_bytes(content)
+        temporary.replace(self.folder / name)
+
+    def _check(self, wanted: dict) -> None:
+        stored_file = self.folder / self.FINGERPRINT
+        try:
+            stored = json.loads(stored_file.read_text())
+        except (OSError, ValueError):
+            raise CheckpointMismatchError(
+                f"{self.folder} holds a checkpoint without a readable {self.FINGERPRINT}, so "
+                "it may belong to another run: delete the folder, or pass fresh_start=True "
+                "(FRESH_START = True in a chapter)") from None
+        differences = _differences(stored, wanted)
+        if differences:
+            raise CheckpointMismatchError(
+                f"{self.folder} holds a checkpoint of another run; what differs (stored -> "
+                f"now): {'; '.join(differences[:6])}. Restore those settings to resume it, "
+                "or pass fresh_start=True (FRESH_START = True in a chapter) to discard it")

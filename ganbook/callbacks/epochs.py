@@ -1,0 +1,75 @@
+"""Callbacks that drive the run: seeded batches, a stop at a step, a stop at a NaN."""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganbook import data
+from ganbook._checks import check_positive_int
+
+
+class SeededEpochs(keras.callbacks.Callback):
+    """Real training batches whose order in epoch ``e`` depends only on ``(seed, e)``.
+
+    Pass ``.dataset`` to ``fit()`` and the object itself among the callbacks: it tells
+    the pipeline which epoch begins.  With ``labelled=(images, labels)`` the batches are
+    ``((labelled images, labels), unlabelled images)`` for semi-supervised training
+    (``data.make_semi_supervised_pipeline``); an epoch is a pass over the unlabelled ones.
+    A run resumed by ``BackupAndRestore`` at epoch
+    ``e`` then sees the same batches as an uninterrupted run.
+    """
+
+    def __init__(self, images: np.ndarray, batch_size: int, seed: int, labels: np.ndarray | None = None,
+                 labelled: tuple[np.ndarray, np.ndarray] | None = None):
+        super().__init__()
+        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
+        self.batches_per_epoch = len(images) // batch_size
+        if labelled is None:
+            self.dataset = data.make_pipeline(images, batch_size, seed, labels=labels, epoch=self.epoch)
+        elif labels is not None:
+            raise ValueError("give labels for the images, or a labelled set beside unlabelled images, not both")
+        else:
+            self.dataset = data.make_semi_supervised_pipeline(*labelled, images, batch_size, seed,
+                                                              epoch=self.epoch)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch.assign(epoch)
+
+
+class StopAtStep(keras.callbacks.Callback):
+    """Stop training once the model's step counter reaches ``steps`` (mid-epoch if need be)."""
+
+    def __init__(self, steps: int):
+        super().__init__()
+        check_positive_int("steps", steps)
+        self.steps = steps
+
+    def on_train_batch_end(self, batch, logs=None):
+        if int(self.model.step.numpy()) >= self.steps:
+            self.model.stop_training = True
+
+
+class NonFiniteLossError(RuntimeError):
+    """A loss became NaN or infinite during training."""
+
+
+class StopOnNonFinite(keras.callbacks.Callback):
+    """Stop at the first NaN or infinite loss, naming the step and the loss.
+
+    It raises instead of setting ``stop_training``: a graceful stop would still run
+    ``on_epoch_end`` and ``on_train_end``, where ``BackupAndRestore`` would save the
+    broken weights and then delete its checkpoint.  Raising keeps the last good one.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        for name, value in (logs or {}).items():
+            if not math.isfinite(float(value)):
+                step = int(self.model.step.numpy()) if hasattr(self.model, "step") else batch
+                raise NonFiniteLossError(
+                    f"{name} became {float(value)} at step {step}; training stopped. The last "
+                    "checkpoint written before this step is intact; to train with a lower "
+                    "learning rate, start afresh (RunBackup's fresh_start=True).")

@@ -1,0 +1,34 @@
+"""The training tricks by name, for the Training tricks chapter: an index of their homes.
+
+Each trick lives with its kind: layers in ``models`` (``MinibatchDiscrimination``,
+``InstanceNoise``, ``spectral_norm``, ``VirtualBatchNorm`` with
+``VirtualBatchGenerator``), callbacks in ``callbacks`` (``AnnealInstanceNoise``,
+``HistoricalAveraging``, ``GeneratorEMA``), penalties in ``penalties`` (``R1Penalty``,
+``combine_penalties``), the augmentation in ``augment`` (``diff_augment``) and the loss in
+``losses`` (``two_sided_bce_d_loss``).  ``recipes`` composes them: a plain DCGAN or toy
+GAN plus any named set (``TRICKS``, ``with_tricks``), and the runs that train and
+measure them (``train_dcgan_recipe``, ``train_toy_recipe``).
+"""
+
+from ganbook.augment import diff_augment
+from ganbook.callbacks import AnnealInstanceNoise, GeneratorEMA, HistoricalAveraging
+from ganbook.losses import two_sided_bce_d_loss
+from ganbook.models.layers import InstanceNoise, MinibatchDiscrimination, spectral_norm
+from ganbook.models.virtual_batch import VirtualBatchGenerator, VirtualBatchNorm
+from ganbook.penalties import R1Penalty, combine_penalties
+from ganbook.recipes import (
+                             TRICKS,
+                             Recipe,
+                             Trick,
+                             plain_dcgan,
+                             plain_toy_gan,
+                             train_dcgan_recipe,
+                             train_toy_recipe,
+                             with_tricks,
+)
+
+__all__ = ["TRICKS", "AnnealInstanceNoise", "GeneratorEMA", "HistoricalAveraging", "InstanceNoise",
+           "MinibatchDiscrimination", "R1Penalty", "Recipe", "Trick", "VirtualBatchGenerator",
+           "VirtualBatchNorm", "combine_penalties", "diff_augment", "plain_dcgan", "plain_toy_gan",
+           "spectral_norm", "train_dcgan_recipe", "train_toy_recipe", "two_sided_bce_d_loss",
+           "with_tricks"]
