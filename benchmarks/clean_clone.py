@@ -35,7 +35,8 @@ def main() -> None:
         steps, codes = {}, []
         for label, command in [("create .venv and install the pinned packages", ["make", "setup"]),
                                ("prepare the data", ["make", "data"]),
-                               ("pytest: unit tests, nbval (smoke), book build (smoke)", ["make", "test"])]:
+                               ("pytest: unit tests, nbval of every chapter alone (smoke), "
+                                "book build (smoke)", ["make", "test"])]:
             seconds, code = timed(command, clone)
             steps[label] = round(seconds, 1)
             codes.append(code)

@@ -51,14 +51,33 @@ def set_parameters(nb, edits: dict[str, str]) -> None:
         cell.source = pattern.sub(lambda m: f"{name} = {value}{m.group(1) or ''}", cell.source)
 
 
+def copy_alone(chapter: str, folder: Path, edits: dict[str, str], site: Path) -> Path:
+    """Write ``chapter`` (with ``edits``) alone into the empty ``folder``; the copy's path.
+
+    A last cell prints where ``ganbook`` came from and fails unless it is the wheel in ``site``.
+    """
+    folder.mkdir(parents=True, exist_ok=False)
+    nb = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
+    set_parameters(nb, edits)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import ganbook\nprint('ganbook from', ganbook.__file__)\n"
+        f"assert ganbook.__file__.startswith({str(site)!r}), 'ganbook is not the wheel'"))
+    nbformat.write(nb, folder / f"{chapter}.ipynb")
+    return folder / f"{chapter}.ipynb"
+
+
+def student_environment(site: Path, profile: str) -> dict[str, str]:
+    """This process's environment as a student's session has it: no claim checks, ganbook
+    from the wheel in ``site``, the chosen profile."""
+    env = {k: v for k, v in os.environ.items() if k not in ("GANBOOK_CHECK_CLAIMS", "PYTHONPATH")}
+    return {**env, "PYTHONPATH": str(site), "GANBOOK_PROFILE": profile}
+
+
 def run_alone(chapter: str, site: Path, profile: str, edits: dict[str, str], scratch: Path,
               keep: Path) -> float:
     """Execute ``chapter`` alone in an empty folder under ``scratch``; its seconds.  Raises on any trouble."""
-    folder = Path(tempfile.mkdtemp(prefix=f"{chapter}-", dir=scratch))
-    nb = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
-    set_parameters(nb, edits)
-    nb.cells.append(nbformat.v4.new_code_cell("import ganbook; print('ganbook from', ganbook.__file__)"))
-    nbformat.write(nb, folder / f"{chapter}.ipynb")
+    folder = Path(tempfile.mkdtemp(prefix=f"{chapter}-", dir=scratch)) / "chapter"
+    copy_alone(chapter, folder, edits, site)
     saved = {name: os.environ.pop(name, None) for name in ("GANBOOK_CHECK_CLAIMS", "PYTHONPATH")}
     os.environ["PYTHONPATH"] = str(site)  # the kernel inherits this environment, claims unset
     try:
@@ -83,7 +102,9 @@ def run_alone(chapter: str, site: Path, profile: str, edits: dict[str, str], scr
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("chapters", nargs="*", choices=CHAPTERS, default=CHAPTERS)
+    # No default list here: Python 3.12's argparse checks a list default against `choices`
+    # as one value, and refuses it.
+    parser.add_argument("chapters", nargs="*", choices=CHAPTERS)
     parser.add_argument("--profile", choices=["smoke", "full"], default="smoke")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="edit a parameter, as an exercise does")
@@ -93,7 +114,7 @@ def main() -> None:
     edits = dict(item.split("=", 1) for item in args.set)
     with tempfile.TemporaryDirectory() as scratch:
         site = install_wheel(Path(scratch))
-        for chapter in args.chapters:
+        for chapter in args.chapters or CHAPTERS:
             run_alone(chapter, site, args.profile, edits, Path(scratch), args.keep)
 
 

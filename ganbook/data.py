@@ -321,7 +321,18 @@ def make_pipeline(images: np.ndarray, batch_size: int, seed: int, labels: np.nda
         ds = ds.batch(batch_size, drop_remainder=drop_remainder)
     batches = len(images) // batch_size if drop_remainder else -(-len(images) // batch_size)
     ds = ds.apply(tf.data.experimental.assert_cardinality(batches))  # known length: a progress bar
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return _one_host(ds).prefetch(tf.data.AUTOTUNE)
+
+
+def _one_host(ds):
+    """``ds`` with tf.distribute's auto-sharding off: on one host a strategy splits each batch
+    among its replicas and never shards the files among workers.  Left on, TensorFlow 2.19
+    rewrites the pipeline at every ``fit()`` and logs that it drops ``assert_cardinality``."""
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.OFF
+    return ds.with_options(options)
 
 
 def make_semi_supervised_pipeline(labelled_images: np.ndarray, labels: np.ndarray,
@@ -360,7 +371,7 @@ def make_semi_supervised_pipeline(labelled_images: np.ndarray, labels: np.ndarra
     labelled = tf.data.Dataset.from_tensors(0).flat_map(labelled_pass)
     labelled = labelled.map(lambda idx: tf.nest.map_structure(lambda t: tf.gather(t, idx), tensors))
     ds = tf.data.Dataset.zip(labelled, unlabelled)
-    return ds.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(tf.data.AUTOTUNE)
+    return _one_host(ds.apply(tf.data.experimental.assert_cardinality(steps))).prefetch(tf.data.AUTOTUNE)
 
 
 def labeled_subset(labels: np.ndarray, per_class: int, seed: int) -> np.ndarray:

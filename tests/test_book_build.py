@@ -11,7 +11,9 @@ SMOKE_OUTPUT = ROOT / "_build" / "smoke"
 
 
 def test_book_builds_without_warnings_in_the_smoke_profile():
-    env = dict(os.environ, GANBOOK_PROFILE="smoke")
+    # The build's execution runs the claim checks: the other execution of every chapter,
+    # tests/test_student_run.py, runs them as a student does, without.
+    env = dict(os.environ, GANBOOK_PROFILE="smoke", GANBOOK_CHECK_CLAIMS="1")
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
         [str(jupyter_book), "build", str(ROOT), "--path-output", str(SMOKE_OUTPUT),

@@ -244,3 +244,14 @@ def test_semi_supervised_pipeline_rejects_mismatched_labels():
     with pytest.raises(ValueError, match="labelled_batch_size"):
         data.make_semi_supervised_pipeline(images, np.arange(4), images, 2, 0, epoch,
                                            labelled_batch_size=0)
+
+
+def test_pipelines_switch_auto_sharding_off_on_one_host():
+    import tensorflow as tf
+
+    images = np.zeros((32, 4, 4, 1), np.uint8)
+    plain = data.make_pipeline(images, 8, seed=0)
+    semi = data.make_semi_supervised_pipeline(images[:4], np.arange(4), images, 8, seed=0,
+                                              epoch=tf.Variable(0, dtype=tf.int64))
+    for ds in (plain, semi):
+        assert ds.options().experimental_distribute.auto_shard_policy == tf.data.experimental.AutoShardPolicy.OFF

@@ -234,3 +234,10 @@ def test_the_wgans_keep_their_papers_optimizers_and_read_a_fresh_batch_per_criti
     # 100 generator steps, 500 critic steps, from 100 batches of 5 x 16 fresh points
     assert int(gp.step.numpy()) == 100 and int(gp.d_optimizer.iterations.numpy()) == 500
     assert np.isfinite(history["d_loss"]).all()
+
+
+@pytest.mark.parametrize("steps, per_call", [(2000, 50), (60, 6), (5, 1)])
+def test_a_short_toy_run_makes_at_least_ten_compiled_calls(steps, per_call):
+    # Many short runs each trace a new function; ten calls or more per run keep
+    # TensorFlow's retracing heuristic quiet (it warns when most recent calls traced).
+    assert training.make_toy_gan("hinge", seed=0, steps=steps).steps_per_execution == per_call

@@ -69,8 +69,15 @@ def make_toy_gan(loss: str, seed: int, steps: int, latent_dim: int = 2, hidden: 
 
     gan.compile(optimizer(steps * setup.n_critic), optimizer(steps), setup.d_loss, setup.g_loss,
                 n_critic=setup.n_critic, gradient_penalty_weight=setup.gradient_penalty_weight,
-                clip_weights=setup.clip_weights, steps_per_execution=50)
+                clip_weights=setup.clip_weights, steps_per_execution=_steps_per_execution(steps))
     return gan
+
+
+def _steps_per_execution(steps: int) -> int:
+    # 50 steps per compiled call, for speed; but at least ten calls per run, because a race
+    # of many short runs traces one new function per GAN, and TensorFlow warns about
+    # "retracing" when most of its last calls of that code traced.
+    return max(1, min(50, steps // 10))
 
 
 def train_on_toy(gan: GAN, dist, steps: int, batch_size: int = 128, seed: int = 0,
