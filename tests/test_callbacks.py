@@ -222,3 +222,12 @@ def test_run_backup_gives_the_records_back_after_a_restart(tmp_path):
         callbacks.RunBackup(tmp_path / "x", records=(restarted,), save_freq=5)
     with pytest.raises(TypeError, match="records"):
         callbacks.RunBackup(tmp_path / "x", records=(keras.callbacks.History(),))
+
+
+def test_run_backup_gives_fit_the_loss_history_of_the_epochs_before_a_restart(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        _fit_with_run_backup(tiny_gan(), tmp_path / "run", extra=[Interrupt(16)])
+    resumed = _fit_with_run_backup(tiny_gan(), tmp_path / "run").history
+    straight = _fit_with_run_backup(tiny_gan(), tmp_path / "straight").history
+    assert len(resumed["d_loss"]) == len(straight["d_loss"]) == 3
+    np.testing.assert_allclose(resumed["d_loss"], straight["d_loss"], rtol=1e-5)

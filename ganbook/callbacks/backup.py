@@ -84,9 +84,10 @@ class RunBackup(keras.callbacks.BackupAndRestore):
     at the first ``fit()``: a later ``fit()`` with the same callback resumes.
 
     ``records`` are callbacks such as ``Snapshots`` and ``Evaluate``: what they recorded
-    is saved with every checkpoint and given back on a resume, so that after a kernel
-    restart the frames and measurements of the steps before the checkpoint are still
-    there. List ``RunBackup`` before them among ``fit()``'s callbacks.
+    is saved with every checkpoint and given back on a resume, as are the per-epoch logs
+    of ``fit()``'s History, so that after a kernel restart the frames, measurements and
+    loss curves of the epochs before the checkpoint are still there. List ``RunBackup``
+    before those callbacks among ``fit()``'s callbacks.
     """
 
     FINGERPRINT = "run_fingerprint.json"
@@ -114,17 +115,32 @@ class RunBackup(keras.callbacks.BackupAndRestore):
             self.fresh_start = False
         elif self.folder.is_dir() and any(self.folder.iterdir()):
             self._check(wanted)
+        metadata = self.folder / "training_metadata.json"  # Keras' record of the saved epoch
+        restored_epoch = json.loads(metadata.read_text())["epoch"] if metadata.exists() else 0
         super().on_train_begin(logs)
-        if self.kept and (self.folder / self.RECORDS).exists():
-            for callback, records in zip(self.kept,
-                                         pickle.loads((self.folder / self.RECORDS).read_bytes())):
-                callback.restore_records(records)
+        self.epoch_logs = []
+        if restored_epoch and (self.folder / self.RECORDS).exists():
+            self._restore(pickle.loads((self.folder / self.RECORDS).read_bytes()), restored_epoch)
         self._write(self.FINGERPRINT, json.dumps(wanted, indent=1).encode())
+
+    def _restore(self, saved: dict, epochs: int) -> None:
+        for callback, records in zip(self.kept, saved["callbacks"]):
+            callback.restore_records(records)
+        # fit() returns a new History each call: give it the epochs before the checkpoint,
+        # so that its loss curves cover the whole run (History runs after this callback).
+        self.epoch_logs = saved["epochs"][:epochs]
+        history = getattr(self.model, "history", None)
+        if isinstance(history, keras.callbacks.History):
+            history.history = {}
+            for logs in self.epoch_logs:
+                for key, value in logs.items():
+                    history.history.setdefault(key, []).append(value)
 
     def on_epoch_end(self, epoch, logs=None):
         super().on_epoch_end(epoch, logs)
-        if self.kept:
-            self._write(self.RECORDS, pickle.dumps([c.records() for c in self.kept]))
+        self.epoch_logs.append({k: float(v) for k, v in (logs or {}).items()})
+        self._write(self.RECORDS, pickle.dumps({"callbacks": [c.records() for c in self.kept],
+                                                "epochs": self.epoch_logs}))
 
     def _write(self, name: str, content: bytes) -> None:
         # A temporary file and a rename: a kill mid-write leaves the old file whole.
