@@ -231,3 +231,22 @@ def test_run_backup_gives_fit_the_loss_history_of_the_epochs_before_a_restart(tm
     straight = _fit_with_run_backup(tiny_gan(), tmp_path / "straight").history
     assert len(resumed["d_loss"]) == len(straight["d_loss"]) == 3
     np.testing.assert_allclose(resumed["d_loss"], straight["d_loss"], rtol=1e-5)
+
+
+def test_run_backup_never_saves_nan_weights_whatever_the_callback_order(tmp_path):
+    # RunBackup saving every 2 steps stands before the guard, the order that let Keras'
+    # BackupAndRestore save the NaN weights first.
+    exploding = keras.optimizers.schedules.PiecewiseConstantDecay([8], [1e-3, 1e30])
+    gan = _sgd_gan(exploding)
+    batches = callbacks.SeededEpochs(real_vectors(), batch_size=16, seed=7)
+    backup = callbacks.RunBackup(tmp_path / "run", save_freq=2)
+    with pytest.raises(callbacks.NonFiniteLossError, match=r"became .* intact; to train"):
+        gan.fit(batches.dataset, epochs=5, verbose=0,
+                callbacks=[batches, backup, callbacks.StopOnNonFinite()])
+    restored = _sgd_gan(exploding)
+    restored.load_weights(tmp_path / "run" / "latest.weights.h5")
+    assert all(np.isfinite(w).all() for w in weights(restored))
+    fresh = _sgd_gan(keras.optimizers.schedules.PiecewiseConstantDecay([0], [1e30, 1e30]))
+    with pytest.raises(callbacks.NonFiniteLossError, match="no checkpoint was written"):
+        fresh.fit(batches.dataset, epochs=5, verbose=0,
+                  callbacks=[batches, callbacks.RunBackup(tmp_path / "other")])

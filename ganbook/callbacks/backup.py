@@ -12,6 +12,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from ganbook.callbacks.epochs import NonFiniteLossError, non_finite_loss
 from ganbook.callbacks.records import _Periodic
 
 # Settings of a GAN that change what a step computes; a checkpoint must match them all.
@@ -136,11 +137,28 @@ class RunBackup(keras.callbacks.BackupAndRestore):
                 for key, value in logs.items():
                     history.history.setdefault(key, []).append(value)
 
+    def on_train_batch_end(self, batch, logs=None):
+        self._refuse_non_finite(logs, batch)  # before Keras may save at this batch
+        super().on_train_batch_end(batch, logs)
+
     def on_epoch_end(self, epoch, logs=None):
+        self._refuse_non_finite(logs, epoch)
         super().on_epoch_end(epoch, logs)
         self.epoch_logs.append({k: float(v) for k, v in (logs or {}).items()})
         self._write(self.RECORDS, pickle.dumps({"callbacks": [c.records() for c in self.kept],
                                                 "epochs": self.epoch_logs}))
+
+    def _refuse_non_finite(self, logs, batch) -> None:
+        # A NaN loss means NaN weights: never save them over the last good checkpoint.
+        error = non_finite_loss(self.model, logs, batch)
+        if error is None:
+            return
+        metadata = self.folder / "training_metadata.json"
+        kept = (f"the checkpoint in {self.folder} (after epoch "
+                f"{json.loads(metadata.read_text())['epoch']}) is intact"
+                if metadata.exists() else f"no checkpoint was written to {self.folder} yet")
+        raise NonFiniteLossError(f"{error}. {kept}; to train with other settings, pass "
+                                 "fresh_start=True (FRESH_START = True in a chapter)")
 
     def _write(self, name: str, content: bytes) -> None:
         # A temporary file and a rename: a kill mid-write leaves the old file whole.

@@ -57,19 +57,28 @@ class NonFiniteLossError(RuntimeError):
     """A loss became NaN or infinite during training."""
 
 
+def non_finite_loss(model: keras.Model, logs: dict | None, batch: int) -> NonFiniteLossError | None:
+    """The error to raise if a loss in ``logs`` is NaN or infinite, naming it and the step."""
+    for name, value in (logs or {}).items():
+        if not math.isfinite(float(value)):
+            step = int(model.step.numpy()) if hasattr(model, "step") else batch
+            return NonFiniteLossError(
+                f"{name} became {float(value)} at step {step}; training stopped. Likely causes: "
+                "a learning rate too high for this model, or NaN or infinite values in the "
+                "training data")
+    return None
+
+
 class StopOnNonFinite(keras.callbacks.Callback):
     """Stop at the first NaN or infinite loss, naming the step and the loss.
 
     It raises instead of setting ``stop_training``: a graceful stop would still run
     ``on_epoch_end`` and ``on_train_end``, where ``BackupAndRestore`` would save the
-    broken weights and then delete its checkpoint.  Raising keeps the last good one.
+    broken weights and then delete its checkpoint.  ``callbacks.RunBackup`` makes the
+    same check itself before it saves, wherever it stands among the callbacks.
     """
 
     def on_train_batch_end(self, batch, logs=None):
-        for name, value in (logs or {}).items():
-            if not math.isfinite(float(value)):
-                step = int(self.model.step.numpy()) if hasattr(self.model, "step") else batch
-                raise NonFiniteLossError(
-                    f"{name} became {float(value)} at step {step}; training stopped. The last "
-                    "checkpoint written before this step is intact; to train with a lower "
-                    "learning rate, start afresh (RunBackup's fresh_start=True).")
+        error = non_finite_loss(self.model, logs, batch)
+        if error is not None:
+            raise error
