@@ -13,18 +13,23 @@ measure them (``train_dcgan_recipe``, ``train_toy_recipe``).
 from ganbook.augment import diff_augment
 from ganbook.callbacks import AnnealInstanceNoise, GeneratorEMA, HistoricalAveraging
 from ganbook.losses import two_sided_bce_d_loss
-from ganbook.models.layers import InstanceNoise, MinibatchDiscrimination, spectral_norm
-from ganbook.models.virtual_batch import VirtualBatchGenerator, VirtualBatchNorm
+from ganbook.models import (
+    InstanceNoise,
+    MinibatchDiscrimination,
+    VirtualBatchGenerator,
+    VirtualBatchNorm,
+    spectral_norm,
+)
 from ganbook.penalties import R1Penalty, combine_penalties
 from ganbook.recipes import (
-                             TRICKS,
-                             Recipe,
-                             Trick,
-                             plain_dcgan,
-                             plain_toy_gan,
-                             train_dcgan_recipe,
-                             train_toy_recipe,
-                             with_tricks,
+    TRICKS,
+    Recipe,
+    Trick,
+    plain_dcgan,
+    plain_toy_gan,
+    train_dcgan_recipe,
+    train_toy_recipe,
+    with_tricks,
 )
 
 __all__ = ["TRICKS", "AnnealInstanceNoise", "GeneratorEMA", "HistoricalAveraging", "InstanceNoise",

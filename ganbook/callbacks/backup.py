@@ -116,8 +116,7 @@ class RunBackup(keras.callbacks.BackupAndRestore):
             self.fresh_start = False
         elif self.folder.is_dir() and any(self.folder.iterdir()):
             self._check(wanted)
-        metadata = self.folder / "training_metadata.json"  # Keras' record of the saved epoch
-        restored_epoch = json.loads(metadata.read_text())["epoch"] if metadata.exists() else 0
+        restored_epoch = self._saved_epoch() or 0
         super().on_train_begin(logs)
         self.epoch_logs = []
         if restored_epoch and (self.folder / self.RECORDS).exists():
@@ -153,12 +152,16 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         error = non_finite_loss(self.model, logs, batch)
         if error is None:
             return
-        metadata = self.folder / "training_metadata.json"
-        kept = (f"the checkpoint in {self.folder} (after epoch "
-                f"{json.loads(metadata.read_text())['epoch']}) is intact"
-                if metadata.exists() else f"no checkpoint was written to {self.folder} yet")
+        saved = self._saved_epoch()
+        kept = (f"the checkpoint in {self.folder} (after epoch {saved}) is intact"
+                if saved is not None else f"no checkpoint was written to {self.folder} yet")
         raise NonFiniteLossError(f"{error}. {kept}; to train with other settings, pass "
                                  "fresh_start=True (FRESH_START = True in a chapter)")
+
+    def _saved_epoch(self) -> int | None:
+        # The epoch of the checkpoint in the folder (Keras' own record of it), or None.
+        metadata = self.folder / "training_metadata.json"
+        return json.loads(metadata.read_text())["epoch"] if metadata.exists() else None
 
     def _write(self, name: str, content: bytes) -> None:
         # A temporary file and a rename: a kill mid-write leaves the old file whole.

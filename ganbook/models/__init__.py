@@ -13,27 +13,27 @@ DCGAN; this module hands their names on.
 """
 
 from ganbook.models.conditional import (
-                                        make_conditional_generator,
-                                        make_projection_discriminator,
-                                        make_two_head_discriminator,
+    make_conditional_generator,
+    make_projection_discriminator,
+    make_two_head_discriminator,
 )
 from ganbook.models.dcgan import (
-                                        DOWNSAMPLING,
-                                        NORMALIZATIONS,
-                                        UPSAMPLING,
-                                        make_dcgan_discriminator,
-                                        make_dcgan_generator,
-                                        make_tutorial_discriminator,
-                                        make_tutorial_generator,
-                                        make_upsampling_generator,
+    DOWNSAMPLING,
+    NORMALIZATIONS,
+    UPSAMPLING,
+    make_dcgan_discriminator,
+    make_dcgan_generator,
+    make_tutorial_discriminator,
+    make_tutorial_generator,
+    make_upsampling_generator,
 )
 from ganbook.models.layers import (
-                                        InstanceNoise,
-                                        MinibatchDiscrimination,
-                                        MinibatchStddev,
-                                        PixelShuffle,
-                                        WeightNormDense,
-                                        spectral_norm,
+    InstanceNoise,
+    MinibatchDiscrimination,
+    MinibatchStddev,
+    PixelShuffle,
+    WeightNormDense,
+    spectral_norm,
 )
 from ganbook.models.mlp import make_mlp, make_ssgan_mlp_classifier, make_ssgan_mlp_generator
 from ganbook.models.virtual_batch import VirtualBatchGenerator, VirtualBatchNorm

@@ -11,8 +11,8 @@ import numpy as np
 from keras import layers
 
 from ganbook._checks import check_output_shape, check_positive_int
-from ganbook.models import layers as book_layers
-from ganbook.models.layers import MinibatchStddev, PixelShuffle, stack
+from ganbook.models.layers import InstanceNoise, MinibatchDiscrimination, MinibatchStddev, PixelShuffle, stack
+from ganbook.models.layers import spectral_norm as spectrally_normalised
 from ganbook.models.virtual_batch import VirtualBatchGenerator, VirtualBatchNorm
 
 UPSAMPLING = ("transposed", "pixel_shuffle")
@@ -134,7 +134,7 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1, minibatch_stdde
     _choose("downsample", downsample, DOWNSAMPLING)
     if minibatch_discrimination:
         check_positive_int("minibatch_discrimination", minibatch_discrimination)
-    wrap = book_layers.spectral_norm if spectral_norm else (lambda layer: layer)
+    wrap = spectrally_normalised if spectral_norm else (lambda layer: layer)
 
     def down(filters, kernel, normalise):
         if downsample == "strided":
@@ -145,14 +145,14 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1, minibatch_stdde
         return [*convolution, *([layers.BatchNormalization()] if normalise else []), ACTIVATIONS[activation]()]
 
     body = [
-        *([book_layers.InstanceNoise(instance_noise)] if instance_noise else []),
+        *([InstanceNoise(instance_noise)] if instance_noise else []),
         *down(width, 4, False),
         *down(2 * width, 4, batch_norm),
         *([MinibatchStddev()] if minibatch_stddev else []),
         *down(4 * width, 3, batch_norm),
         layers.Flatten(),
     ]
-    head = [*([book_layers.MinibatchDiscrimination(minibatch_discrimination)] if minibatch_discrimination else []),
+    head = [*([MinibatchDiscrimination(minibatch_discrimination)] if minibatch_discrimination else []),
             wrap(layers.Dense(1))]
     return stack((28, 28, channels), body, head, features, "dcgan_discriminator", (1,))
 

@@ -10,8 +10,8 @@ import numpy as np
 from keras import layers
 
 from ganbook._checks import check_output_shape, check_positive_int
-from ganbook.models import layers as book_layers
-from ganbook.models.layers import WeightNormDense, stack
+from ganbook.models.layers import InstanceNoise, MinibatchDiscrimination, WeightNormDense, stack
+from ganbook.models.layers import spectral_norm as spectrally_normalised
 
 
 def make_mlp(input_dim: int, output_dim: int, hidden: Sequence[int] = (128, 128),
@@ -35,12 +35,12 @@ def make_mlp(input_dim: int, output_dim: int, hidden: Sequence[int] = (128, 128)
         raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
     if minibatch_discrimination:
         check_positive_int("minibatch_discrimination", minibatch_discrimination)
-    wrap = book_layers.spectral_norm if spectral_norm else (lambda layer: layer)
-    body = [book_layers.InstanceNoise(instance_noise)] if instance_noise else []
+    wrap = spectrally_normalised if spectral_norm else (lambda layer: layer)
+    body = [InstanceNoise(instance_noise)] if instance_noise else []
     for width in hidden:
         body += [wrap(layers.Dense(width, activation=activation)),
                  *([layers.Dropout(dropout)] if dropout else [])]
-    head = [*([book_layers.MinibatchDiscrimination(minibatch_discrimination)] if minibatch_discrimination else []),
+    head = [*([MinibatchDiscrimination(minibatch_discrimination)] if minibatch_discrimination else []),
             wrap(layers.Dense(output_dim, activation=output_activation))]
     return stack((input_dim,), body, head, features, name, (output_dim,))
 
