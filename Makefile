@@ -1,4 +1,4 @@
-# The GAN Book: `make book` renders the book, `make test` runs every check (see README).
+# The GAN Book: `make book` renders the book, `make test` runs every check (see README.md).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python

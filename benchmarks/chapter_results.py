@@ -3,7 +3,8 @@
 Each chapter has a hidden cell that, when GANBOOK_RESULTS_DIR is set, writes its final
 metrics as JSON (tf_mlp_gan -> mlp_gan.json, keras_dcgan -> keras_dcgan.json).  This
 script runs the chapters exactly as the book build does, with that variable pointing at
-the package's results folder (ganbook/assets/results/), and the README quotes the files.
+the package's results folder (ganbook/assets/results/), benchmarks/README.md quotes the
+files, and the README shows keras_dcgan's grid of samples (keras_dcgan_samples.png).
 Usage: python benchmarks/chapter_results.py [tf_mlp_gan] [keras_dcgan]
 """
 

@@ -5,9 +5,9 @@ those versions, ``ganbook`` installed from a freshly built **wheel** (not the wo
 tree, so the shipped assets are what is tested), then the unit tests and every chapter
 (nbval, ``smoke`` profile) run from a copy of the repository without its ``ganbook``
 folder.  The book-build and browser checks are left out: they test the site, not the
-versions; so is the check of the README's tables, which this script's results change.
-Writes results/compat.json (one entry per pair, updated in place); the
-README's table is generated from it.  Not part of ``make test``: ``make compat``.
+versions; so is the check of the generated tables, which this script's results change.
+Writes results/compat.json (one entry per pair, updated in place);
+benchmarks/README.md's table is generated from it.  Not part of ``make test``: ``make compat``.
 Usage: python benchmarks/compat.py 2.21.0/3.15.1 2.19.0/3.8.0 2.16.2/3.0.0
 """
 
@@ -31,7 +31,7 @@ RESULTS = RESULTS_DIR / "compat.json"
 CACHE = ROOT / ".cache" / "compat"
 TEST_TOOLS = ["pytest", "nbval", "ipykernel", "nbformat", "pyyaml"]
 SITE_TESTS = ["tests/test_book_build.py", "tests/test_site.py"]
-# The README's tables against the results: this script rewrites those results as it runs.
+# The generated tables against the results: this script rewrites those results as it runs.
 README_CHECK = "tests/test_repository.py::test_readme_tables_match_the_benchmark_results"
 
 

@@ -7,7 +7,7 @@ step (``TutorialGAN``: one forward pass, both tapes, both networks updated at on
 The two runs alternate in chunks of ``--chunk`` steps, each chunk timed alone, so that
 the machine's slow spells hit both alike; the book's ends with its schedule, the
 tutorial's when it meets the thresholds it can or at the cap.  Writes
-results/dcgan_time_to_quality.json; the README's table is generated from it.
+results/dcgan_time_to_quality.json; benchmarks/README.md's table is generated from it.
 Usage: python benchmarks/dcgan_time_to_quality.py [--cap-minutes 60] [--chunk 100]
 """
 
@@ -112,7 +112,7 @@ class Runner:
         return None
 
     def record(self) -> dict:
-        """What the README needs: thresholds met, best values, step times per chunk."""
+        """What the results table needs: thresholds met, best values, step times per chunk."""
         per_step = [1000 * s / self.chunk for s in self.chunk_seconds]
         return {
             "step_definition": STEP_DEFINITIONS[self.name], "batch_size": self.batch_size,

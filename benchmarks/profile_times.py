@@ -3,7 +3,7 @@
 Each notebook is executed from top to bottom in a fresh kernel, exactly as the book
 build and nbval run it, with GANBOOK_PROFILE set.  Run it through `make benchmarks`
 (which prepares the data and sets GANBOOK_DATA_DIR) on the machine whose numbers you
-want; the README quotes the JSON via tools/update_readme.py.
+want; tools/update_readme.py writes the README's chapter table and benchmarks/README.md from the JSON.
 Usage: python benchmarks/profile_times.py [--profiles full smoke] [--keep DIR] [notebook ...]
 """
 

@@ -7,7 +7,7 @@ absolute gap), the same with the paper's squared gap, with a generator trained t
 discriminator instead (whose samples look better), and the same classifier trained on
 the 100 labels alone, with its Gaussian noise and without.  The GAN runs record the test
 error every ``--every`` steps against training seconds (evaluation excluded), so the
-README can show how far a time budget gets, and the sample quality of their generators.
+results page can show how far a time budget gets, and the sample quality of their generators.
 Writes results/ssgan_mnist.json; variants and
 datasets not run keep their earlier results there.
 Usage: python benchmarks/ssgan_mnist.py [--datasets mnist fashion_mnist] [--variants ...]

@@ -3,7 +3,7 @@
 `import ganbook` turns the remapper off (it prints a spurious error for every compiled
 GAN step on TF 2.21), and `GAN.compile(jit_compile=...)` can compile the step with XLA.
 This script times the Keras DCGAN chapter's step in every combination,
-alternating, and writes results/step_speed.json; the README quotes it.  The machine's
+alternating, and writes results/step_speed.json; benchmarks/README.md quotes it.  The machine's
 speed drifts (some repeats run at half speed), so the best repeat of each setting is
 the one compared.
 Usage: python benchmarks/step_speed.py [--steps 100] [--repeats 5]

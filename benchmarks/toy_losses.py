@@ -2,7 +2,8 @@
 
 The same comparison as the Losses chapter (same networks, recipes and metrics), with
 more seeds: each loss with the optimizer of its setup in ``training.TOY_SETUPS`` (the
-WGANs with their papers'), every critic step on a fresh batch.  The README's loss table and the chapter quote the JSON.
+WGANs with their papers'), every critic step on a fresh batch.  benchmarks/README.md's loss table and the
+chapter quote the JSON.
 Usage: python benchmarks/toy_losses.py [--steps 2000] [--seeds 5]
 """
 

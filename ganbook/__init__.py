@@ -45,7 +45,7 @@ def _disable_remapper() -> None:
     On TF 2.21 it fails to fuse Conv2D + BiasAdd + LeakyReLU inside a gradient tape and
     prints an error line for every compiled GAN step ("remapper failed ...") although
     nothing is wrong.  ``benchmarks/step_speed.py`` measures what turning it off costs
-    (README, "Notes on speed").
+    (benchmarks/README.md, "Notes on speed").
     """
     import tensorflow as tf
 

@@ -1,7 +1,9 @@
-"""Regenerate the README's measured tables from the JSON under ganbook/assets/results/.
+"""Regenerate the README's and benchmarks/README.md's generated sections.
 
-Each table sits between `<!-- BEGIN generated:NAME -->` and `<!-- END generated:NAME -->`
-markers; nothing between them is typed by hand.  `--check` exits 1 if the README is stale.
+The tables come from the JSON under ganbook/assets/results/, the chapter list from
+book/intro.md's chapter map, and every link from `_config.yml`'s repository settings.
+Each section sits between `<!-- BEGIN generated:NAME -->` and `<!-- END generated:NAME -->`
+markers; nothing between them is typed by hand.  `--check` exits 1 if a file is stale.
 Usage: python tools/update_readme.py [--check]
 """
 
@@ -13,11 +15,15 @@ import re
 import sys
 from pathlib import Path
 
+import yaml
+
 from ganbook import results
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+RESULTS_README = ROOT / "benchmarks" / "README.md"
 RESULTS = results.RESULTS_DIR
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 
 def _load(name: str) -> dict:
@@ -150,22 +156,22 @@ def time_to_quality_table() -> str:
     return "\n".join(lines)
 
 
-def _speedup_row(results: dict) -> str:
-    """How many times sooner the book's configuration meets each threshold than the
+def _speedup(results: dict, kind: str, threshold: float) -> str:
+    """How many times sooner the book's configuration meets ``threshold`` of ``kind`` than the
     tutorial's; a lower bound (the cap) where the tutorial never met it."""
     book, tutorial = results["configurations"].values()
-    cap = 60 * results["cap_minutes"]
+    ours, theirs = book[kind][str(threshold)], tutorial[kind][str(threshold)]
+    if ours is None:
+        return "–"
+    if theirs is None:
+        return f"≥ {60 * results['cap_minutes'] / ours['seconds']:.1f}×"
+    return f"{theirs['seconds'] / ours['seconds']:.1f}×"
 
-    def ratio(kind: str, threshold: float) -> str:
-        ours, theirs = book[kind][str(threshold)], tutorial[kind][str(threshold)]
-        if ours is None:
-            return "–"
-        if theirs is None:
-            return f"≥ {cap / ours['seconds']:.1f}×"
-        return f"{theirs['seconds'] / ours['seconds']:.1f}×"
 
-    cells = [ratio("score", t) for t in results["score_thresholds"]]
-    cells += [ratio("fid", t) for t in results["fid_thresholds"]]
+def _speedup_row(results: dict) -> str:
+    """The time-to-quality table's row of speed-ups, one per threshold."""
+    cells = [_speedup(results, "score", t) for t in results["score_thresholds"]]
+    cells += [_speedup(results, "fid", t) for t in results["fid_thresholds"]]
     return "| book sooner by | " + " | ".join(cells) + " | | | |"
 
 
@@ -425,6 +431,133 @@ def compat_table() -> str:
     return "\n".join(lines)
 
 
+def repository() -> dict:
+    """`_config.yml`'s repository settings: ``url``, ``branch``, and ``owner`` / ``name``."""
+    settings = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    match = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+?)/?", settings["url"])
+    if not match:
+        raise ValueError(f"_config.yml: repository.url {settings['url']!r} is not https://github.com/OWNER/NAME")
+    return {"url": settings["url"], "branch": settings["branch"],
+            "owner": match.group(1), "name": match.group(2)}
+
+
+def site_url() -> str:
+    """Where GitHub Pages publishes the book (`.github/workflows/book.yml` deploys it)."""
+    repo = repository()
+    return f"https://{repo['owner'].lower()}.github.io/{repo['name']}/"
+
+
+def colab_url(chapter: str) -> str:
+    """The Colab address that opens ``book/chapter.ipynb`` from the repository's branch."""
+    repo = repository()
+    return (f"https://colab.research.google.com/github/{repo['owner']}/{repo['name']}/blob/"
+            f"{repo['branch']}/book/{chapter}.ipynb")
+
+
+def chapter_map() -> list[tuple[str, str, str]]:
+    """(part, chapter file stem, what runs) for each row of book/intro.md's chapter map."""
+    text = (ROOT / "book" / "intro.md").read_text()
+    section = text.split("## Chapter map", 1)[1].split("\n## ", 1)[0]
+    rows, part = [], ""
+    for line in section.splitlines():
+        match = re.fullmatch(r"\| *([^|]*?) *\| *\{doc\}`(\w+)` *\| *(.+?) *\|", line)
+        if match:
+            part = match.group(1) or part
+            rows.append((part, match.group(2), match.group(3)))
+    if not rows:
+        raise ValueError("book/intro.md has no chapter map rows")
+    return rows
+
+
+def chapter_title(chapter: str) -> str:
+    """The first heading of ``book/chapter.ipynb``."""
+    notebook = json.loads((ROOT / "book" / f"{chapter}.ipynb").read_text())
+    first = "".join(next(c for c in notebook["cells"] if c["cell_type"] == "markdown")["source"])
+    return first.splitlines()[0].lstrip("# ").strip()
+
+
+def chapters_table() -> str:
+    """The book's chapters: part, title (linked to its page), what runs, `full` time, Colab."""
+    times = _load("profile_times").get("chapters", {})
+    lines = ["| part | chapter | what runs | `full` | open |", "|---|---|---|---|---|"]
+    previous = None
+    for part, chapter, what in chapter_map():
+        page = f"{site_url()}book/{chapter}.html"
+        what = re.sub(r"\{doc\}`(\w+)`", lambda m: chapter_title(m.group(1)), what)
+        shown, previous = ("" if part == previous else part), part
+        lines.append(f"| {shown} | [{chapter_title(chapter)}]({page}) | {what} | "
+                     f"{_seconds(times.get(chapter, {}).get('full_seconds'))} | "
+                     f"[![Open in Colab]({COLAB_BADGE})]({colab_url(chapter)}) |")
+    return "\n".join(lines + ["", "`full`: the chapter's run time in the `full` profile, measured by "
+                              "`benchmarks/profile_times.py` (see [the results](benchmarks/README.md))."])
+
+
+def reading_links() -> str:
+    """Where to read the book and its source, from `_config.yml`."""
+    repo = repository()
+    return (f"- **Read it** at [{site_url()}]({site_url()}), built and published by "
+            "`.github/workflows/book.yml` from the `full` profile.\n"
+            f"- **Open a chapter in Colab** with its badge above, or from the rocket button on its page; "
+            f"the first cell installs `ganbook` from [{repo['url']}]({repo['url']}).")
+
+
+def _glance_dcgan() -> str:
+    run = _load("keras_dcgan")
+    final, floor = run["runs"]["DCGAN (this chapter)"]["final"], run["floor"]
+    return (f"| DCGAN chapter, {run['steps']:,} steps | classifier score {final['classifier_score']:.2f} "
+            f"(real digits {floor['classifier_score']:.2f}), FID {final['fid']:.1f} (real {floor['fid']:.1f}) "
+            f"| `keras_dcgan.json` |")
+
+
+def _glance_time_to_quality() -> str:
+    run = _load("dcgan_time_to_quality")
+    (book_name, book), (tutorial_name, _) = run["configurations"].items()
+    threshold = run["score_thresholds"][-1]
+    hit = book["score"][str(threshold)]
+    return (f"| time to a classifier score of {threshold:g} | {_seconds(hit['seconds'])} for the {book_name}, "
+            f"{_speedup(run, 'score', threshold)} sooner than the {tutorial_name} "
+            f"(which trains up to {run['cap_minutes']:g} min) | `dcgan_time_to_quality.json` |")
+
+
+def _glance_ssgan() -> str:
+    variants = _load("ssgan_mnist")["results"]["mnist"]
+
+    def error(variant: str) -> str:
+        mean, sd = _mean_sd([100 * r["error"] for r in variants[variant]["runs"]])
+        return f"{mean:.2f} ± {sd:.2f}%"
+
+    labels = 10 * _load("ssgan_mnist")["labels_per_class"]
+    return (f"| semi-supervised GAN, {labels} labels | test error {error('fm')}, against "
+            f"{error('supervised')} for the same classifier on the labels alone "
+            f"({len(variants['fm']['runs'])} label seeds) | `ssgan_mnist.json` |")
+
+
+def _glance_cgan() -> str:
+    entry = _load("family")["runs"]["cgan_mnist"]
+    accuracy, sd = _mean_sd([100 * r["conditional_accuracy"] for r in entry["runs"]])
+    fid, fid_sd = _mean_sd([r["fid"] for r in entry["runs"]])
+    return (f"| {entry['label']}, {entry['runs'][0]['steps']:,} steps | conditional accuracy "
+            f"{accuracy:.1f} ± {sd:.1f}%, FID {fid:.1f} ± {fid_sd:.1f} ({len(entry['runs'])} seeds) "
+            f"| `family.json` |")
+
+
+def _glance_losses() -> str:
+    run = _load("toy_losses")
+    ring = {r["loss"]: r for r in run["summary"] if r["toy"] == run["toys"][0]}
+    cells = ", ".join(f"{loss} {ring[loss]['modes_mean']:.1f}" for loss in run["losses"])
+    return (f"| the loss race, {run['toys'][0]} of {ring[run['losses'][0]]['n_modes']} Gaussians | "
+            f"modes covered: {cells} ({run['seeds']} seeds) | `toy_losses.json` |")
+
+
+def glance_table() -> str:
+    """Five headline measurements, each from its benchmark's JSON."""
+    rows = [_glance_dcgan(), _glance_time_to_quality(), _glance_ssgan(), _glance_cgan(), _glance_losses()]
+    return "\n".join(["| what | measured | file |", "|---|---|---|", *rows, "",
+                      "On a 2-core CPU, MNIST (the 10,000-digit offline subset), `full` profile sizes; the "
+                      "files are in `ganbook/assets/results/`, and each row's table, with its machine and "
+                      "date, is in [the results](benchmarks/README.md)."])
+
+
 SECTIONS = {"step-speed": step_speed_table, "profile-times": profile_times_table, "clean-clone": clean_clone_table,
             "toy-losses": toy_losses_table,
             "mlp-gan": lambda: chapter_metrics_table("mlp_gan", "tf_mlp_gan"),
@@ -435,13 +568,17 @@ SECTIONS = {"step-speed": step_speed_table, "profile-times": profile_times_table
             "tricks-moonshot": tricks_moonshot_table, "family": family_table, "compat": compat_table}
 
 
-def render(text: str) -> str:
-    """``text`` with every generated section replaced by its freshly rendered table."""
-    for name, make_table in SECTIONS.items():
+README_SECTIONS = {"chapters": chapters_table, "reading": reading_links, "glance": glance_table}
+FILES = {README: README_SECTIONS, RESULTS_README: SECTIONS}
+
+
+def render(text: str, sections: dict = SECTIONS) -> str:
+    """``text`` with every one of ``sections`` replaced by its freshly rendered table."""
+    for name, make_table in sections.items():
         pattern = re.compile(
             rf"(<!-- BEGIN generated:{name} -->\n).*?(<!-- END generated:{name} -->)", re.S)
         if not pattern.search(text):
-            raise ValueError(f"README.md has no generated:{name} markers")
+            raise ValueError(f"no generated:{name} markers")
         text = pattern.sub(lambda m: m.group(1) + make_table() + "\n" + m.group(2), text)
     return text
 
@@ -450,14 +587,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    current = README.read_text()
-    fresh = render(current)
-    if args.check:
+    stale = []
+    for path, sections in FILES.items():
+        current = path.read_text()
+        fresh = render(current, sections)
         if fresh != current:
-            print("README.md is stale: run `make readme`")
-            return 1
-        return 0
-    README.write_text(fresh)
+            stale.append(path.relative_to(ROOT))
+            if not args.check:
+                path.write_text(fresh)
+    if args.check and stale:
+        print(f"stale: {', '.join(map(str, stale))}: run `make readme`")
+        return 1
     return 0
 
 
