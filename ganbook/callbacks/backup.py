@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import pickle
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -89,21 +90,34 @@ class RunBackup(keras.callbacks.BackupAndRestore):
     of ``fit()``'s History, so that after a kernel restart the frames, measurements and
     loss curves of the epochs before the checkpoint are still there. List ``RunBackup``
     before those callbacks among ``fit()``'s callbacks.
+
+    It saves at the end of every epoch, and each save survives a kill at any moment: the
+    weights go to a temporary file that is then renamed to ``epoch-E.weights.h5``, and the
+    older checkpoint is removed only after that, so the folder always holds one whole
+    checkpoint and its epoch is in its name. Integer ``save_freq`` is refused: Keras
+    resumes a mid-epoch checkpoint at the start of its epoch, so the steps before the save
+    would run twice. For more frequent checkpoints, make the epochs shorter.
     """
 
     FINGERPRINT = "run_fingerprint.json"
     RECORDS = "records.pkl"
+    _SAVING = "saving.weights.h5"  # Keras wants the .weights.h5 suffix
+    _CHECKPOINT = re.compile(r"epoch-(\d+)\.weights\.h5")
 
     def __init__(self, backup_dir: str | Path, settings: dict | None = None,
-                 fresh_start: bool = False, records: tuple[_Periodic, ...] = (), **kwargs):
+                 fresh_start: bool = False, records: tuple[_Periodic, ...] = (),
+                 save_freq: str = "epoch", delete_checkpoint: bool = True):
         if not isinstance(fresh_start, bool):
             raise TypeError(f"fresh_start must be True or False, got {fresh_start!r}")
+        if save_freq != "epoch":
+            raise ValueError(
+                f"RunBackup saves at the end of each epoch (save_freq='epoch'), got save_freq={save_freq!r}: "
+                "Keras resumes a mid-epoch checkpoint at the start of its epoch, so the steps before the "
+                "save would run twice. For more frequent checkpoints, make the epochs shorter")
         bad = [type(r).__name__ for r in records if not isinstance(r, _Periodic)]
         if bad:
             raise TypeError(f"records are ganbook callbacks such as Snapshots or Evaluate, got {bad}")
-        super().__init__(str(backup_dir), **kwargs)
-        if records and self.save_freq != "epoch":
-            raise ValueError("records are saved at epoch ends: use save_freq='epoch' with them")
+        super().__init__(str(backup_dir), delete_checkpoint=delete_checkpoint)
         self.folder = Path(backup_dir)
         self.settings = dict(settings or {})
         self.fresh_start = fresh_start
@@ -116,8 +130,8 @@ class RunBackup(keras.callbacks.BackupAndRestore):
             self.fresh_start = False
         elif self.folder.is_dir() and any(self.folder.iterdir()):
             self._check(wanted)
-        restored_epoch = self._saved_epoch() or 0
-        super().on_train_begin(logs)
+        restored_epoch = self.saved_epoch() or 0
+        self._load_model()
         self.epoch_logs = []
         if restored_epoch and (self.folder / self.RECORDS).exists():
             self._restore(pickle.loads((self.folder / self.RECORDS).read_bytes()), restored_epoch)
@@ -137,31 +151,64 @@ class RunBackup(keras.callbacks.BackupAndRestore):
                     history.history.setdefault(key, []).append(value)
 
     def on_train_batch_end(self, batch, logs=None):
-        self._refuse_non_finite(logs, batch)  # before Keras may save at this batch
-        super().on_train_batch_end(batch, logs)
+        self._refuse_non_finite(logs, batch)  # stop at the first NaN, not at the epoch's end
 
     def on_epoch_end(self, epoch, logs=None):
         self._refuse_non_finite(logs, epoch)
-        super().on_epoch_end(epoch, logs)
         self.epoch_logs.append({k: float(v) for k, v in (logs or {}).items()})
+        # The records first: a kill before the weights are saved leaves records that run
+        # ahead of the checkpoint, which a resume trims to it (the reverse would lose some).
         self._write(self.RECORDS, pickle.dumps({"callbacks": [c.records() for c in self.kept],
                                                 "epochs": self.epoch_logs}))
+        self._save_model(epoch + 1)
+
+    def _checkpoints(self) -> dict[int, Path]:
+        """The whole checkpoints in the folder, by the epoch after which each was saved."""
+        if not self.folder.is_dir():
+            return {}
+        return {int(m.group(1)): path for path in self.folder.iterdir()
+                if (m := self._CHECKPOINT.fullmatch(path.name))}
+
+    def _save_model(self, epoch: int) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        older = self._checkpoints()
+        saving = self.folder / self._SAVING
+        self.model.save_weights(saving, overwrite=True)
+        saving.replace(self.folder / f"epoch-{epoch:05d}.weights.h5")  # atomic: whole or absent
+        for old_epoch, path in older.items():
+            if old_epoch != epoch:
+                path.unlink()
+
+    def _load_model(self) -> None:
+        (self.folder / self._SAVING).unlink(missing_ok=True)  # a save a kill cut short
+        epoch = self.saved_epoch()
+        if epoch is None:
+            return
+        if self.model.optimizer is not None and not self.model.optimizer.built:
+            self.model.optimizer.build(self.model.trainable_variables)
+        path = self._checkpoints()[epoch]
+        try:
+            self.model.load_weights(path)
+        except (OSError, ValueError) as error:
+            raise CheckpointMismatchError(
+                f"{path} cannot be loaded ({type(error).__name__}: {str(error).splitlines()[0][:200]}): "
+                "delete the folder, or pass fresh_start=True (FRESH_START = True in a chapter)") from None
+        self.model._initial_epoch = epoch
 
     def _refuse_non_finite(self, logs, batch) -> None:
         # A NaN loss means NaN weights: never save them over the last good checkpoint.
         error = non_finite_loss(self.model, logs, batch)
         if error is None:
             return
-        saved = self._saved_epoch()
+        saved = self.saved_epoch()
         kept = (f"the checkpoint in {self.folder} (after epoch {saved}) is intact"
                 if saved is not None else f"no checkpoint was written to {self.folder} yet")
         raise NonFiniteLossError(f"{error}. {kept}; to train with other settings, pass "
                                  "fresh_start=True (FRESH_START = True in a chapter)")
 
-    def _saved_epoch(self) -> int | None:
-        # The epoch of the checkpoint in the folder (Keras' own record of it), or None.
-        metadata = self.folder / "training_metadata.json"
-        return json.loads(metadata.read_text())["epoch"] if metadata.exists() else None
+    def saved_epoch(self) -> int | None:
+        """The number of epochs the checkpoint in the folder has trained, or None if there is none."""
+        return max(self._checkpoints(), default=None)
 
     def _write(self, name: str, content: bytes) -> None:
         # A temporary file and a rename: a kill mid-write leaves the old file whole.
