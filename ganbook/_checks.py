@@ -18,6 +18,22 @@ def check_non_negative(name: str, value) -> float:
     return float(value)
 
 
+def check_labels(labels, num_classes: int | None = None) -> np.ndarray:
+    """``labels`` as an array; raise unless they are integers >= 0 (and < ``num_classes`` if given).
+
+    Keras' ``Embedding`` wraps a negative index round to the last class and a GPU's gather
+    returns zeros for one past the end, so a bad label would train silently as another."""
+    labels = np.asarray(labels)
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"labels must be integers (class indices), got dtype {labels.dtype}")
+    top = "" if num_classes is None else f"..{num_classes - 1}"
+    bad = (labels < 0) if num_classes is None else (labels < 0) | (labels >= num_classes)
+    if bad.any():
+        wrong = sorted(set(labels[bad].tolist()))[:5]
+        raise ValueError(f"labels must be integers in 0{top or ' or more'}, got {wrong}")
+    return labels
+
+
 def check_output_shape(model, expected: tuple):
     """Return ``model``; raise ``ValueError`` unless its output shape (batch axis excluded) is ``expected``."""
     got = tuple(model.output_shape[1:])

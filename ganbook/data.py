@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ganbook._checks import check_positive_int
+from ganbook._checks import check_labels, check_positive_int
 
 DATA_DIR_ENV_VAR = "GANBOOK_DATA_DIR"
 
@@ -301,6 +301,8 @@ def make_pipeline(images: np.ndarray, batch_size: int, seed: int, labels: np.nda
         )
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"{len(images)} images but {len(labels)} labels")
+    if labels is not None:
+        labels = check_labels(labels)
     tensors = images if labels is None else (images, labels)
     if shuffle and epoch is not None:
         tensors = tf.nest.map_structure(tf.convert_to_tensor, tensors)
@@ -354,8 +356,7 @@ def make_semi_supervised_pipeline(labelled_images: np.ndarray, labels: np.ndarra
     if labels.ndim != 1 or len(labels) != len(labelled_images) or len(labels) == 0:
         raise ValueError(f"expected one label per labelled image, got {len(labelled_images)} "
                          f"images and labels of shape {labels.shape}")
-    if not np.issubdtype(labels.dtype, np.integer):
-        raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
+    labels = check_labels(labels)
     unlabelled = make_pipeline(unlabelled_images, batch_size, seed, epoch=epoch)
     steps = int(unlabelled.cardinality())
     n, repeats = len(labels), -(-steps * labelled_batch_size // len(labels))

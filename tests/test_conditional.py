@@ -54,9 +54,9 @@ def test_generate_draws_the_requested_classes_and_rejects_bad_labels():
     assert not np.allclose(gan.generate(4, seed=1, labels=[1, 1, 0, 2])[0], samples[0])
     np.testing.assert_allclose(gan.generate(4, seed=1, labels=[0, 2, 0, 1])[2], samples[2], rtol=1e-6)
     assert gan.generate(6, seed=3).shape == (6, DIM)  # classes drawn when none are given
-    with pytest.raises(ValueError, match=r"labels must be integers in 0..2, got \[1, 3\]"):
-        gan.generate(2, labels=[1, 3])
-    with pytest.raises(ValueError, match=r"labels must be integers in 0..2, got \[0.5\]"):
+    with pytest.raises(ValueError, match=r"labels must be integers in 0..2, got \[-1, 3\]"):
+        gan.generate(3, labels=[1, 3, -1])
+    with pytest.raises(TypeError, match=r"labels must be integers \(class indices\), got dtype float"):
         gan.generate(1, labels=[0.5])
     with pytest.raises(ValueError, match=r"labels must be one integer or 3 of them, got shape \(2,\)"):
         gan.generate(3, labels=[0, 1])

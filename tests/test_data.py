@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from ganbook import data, prepare
+from ganbook import callbacks, data, prepare
 
 
 def make_dataset(name="mnist", n_train=40, n_test=20, seed=0):
@@ -241,6 +241,8 @@ def test_semi_supervised_pipeline_rejects_mismatched_labels():
         data.make_semi_supervised_pipeline(images, np.arange(3), images, 2, 0, epoch)
     with pytest.raises(TypeError, match="labels must be integers"):
         data.make_semi_supervised_pipeline(images, np.zeros(4), images, 2, 0, epoch)
+    with pytest.raises(ValueError, match=r"labels must be integers in 0 or more, got \[-1\]"):
+        data.make_semi_supervised_pipeline(images, np.array([0, 1, -1, 2]), images, 2, 0, epoch)
     with pytest.raises(ValueError, match="labelled_batch_size"):
         data.make_semi_supervised_pipeline(images, np.arange(4), images, 2, 0, epoch,
                                            labelled_batch_size=0)
@@ -255,3 +257,17 @@ def test_pipelines_switch_auto_sharding_off_on_one_host():
                                               epoch=tf.Variable(0, dtype=tf.int64))
     for ds in (plain, semi):
         assert ds.options().experimental_distribute.auto_shard_policy == tf.data.experimental.AutoShardPolicy.OFF
+
+
+def test_training_labels_must_be_class_indices():
+    # Keras' Embedding wraps -1 round to the last class, and a float label is truncated:
+    # both would train silently as another class.
+    images = np.zeros((4, 2), np.float32)
+    with pytest.raises(ValueError, match=r"labels must be integers in 0 or more, got \[-1\]"):
+        data.make_pipeline(images, 2, seed=0, labels=np.array([0, -1, 1, 2]))
+    with pytest.raises(TypeError, match="labels must be integers .* got dtype float64"):
+        data.make_pipeline(images, 2, seed=0, labels=np.array([0.0, 1.5, 1.0, 2.0]))
+    with pytest.raises(TypeError, match="labels must be integers"):
+        callbacks.SeededEpochs(images, 2, seed=0, labels=np.array([0.0, 1.0, 1.0, 2.0]))
+    batches = data.make_pipeline(images, 2, seed=0, labels=np.array([0, 1, 1, 2]), shuffle=False)
+    assert [y.numpy().tolist() for _, y in batches] == [[0, 1], [1, 2]]

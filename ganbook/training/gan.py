@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganbook import losses
-from ganbook._checks import check_positive_int
+from ganbook._checks import check_labels, check_positive_int
 from ganbook.training.replicas import for_gradients, mean_over_replicas, replica_seed, replicas
 
 PRIORS = ("normal", "uniform")
@@ -225,12 +225,7 @@ class GAN(keras.Model):
         labels = np.asarray(labels)
         if labels.ndim > 1 or (labels.ndim == 1 and len(labels) != n):
             raise ValueError(f"labels must be one integer or {n} of them, got shape {labels.shape}")
-        labels = np.broadcast_to(labels, (n,))
-        if not (np.issubdtype(labels.dtype, np.integer)
-                and ((labels >= 0) & (labels < self.condition_classes)).all()):
-            raise ValueError(f"labels must be integers in 0..{self.condition_classes - 1}, "
-                             f"got {sorted(set(labels.tolist()))}")
-        return labels
+        return check_labels(np.broadcast_to(labels, (n,)), self.condition_classes)
 
     def _generate(self, noise, labels, training: bool):
         # The generator's samples for noise, given the labels when it is conditional.
