@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import tempfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +51,14 @@ def save_dataset(dataset: Dataset, data_dir: str | os.PathLike) -> Path:
     validate_split(spec, dataset.x_test, dataset.y_test, "test")
     target = dataset_path(data_dir, dataset.name)
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a killed run
+        stale.unlink(missing_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    # mkstemp makes the file private (0600); a prepared dataset is for everyone the umask allows,
+    # such as the students of a teacher who prepared data/ for a class.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(fd, 0o666 & ~umask)
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez_compressed(
@@ -161,7 +169,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     try:
         with opener(path, "rb") as f:
             raw = f.read()
-    except (OSError, EOFError) as err:
+    except (OSError, EOFError, zlib.error) as err:
         raise ValueError(f"{path}: cannot be read ({type(err).__name__}: {err}); "
                          "the file is corrupt or truncated") from err
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
@@ -266,8 +274,11 @@ def _main(argv: list[str] | None = None) -> int:
             prepare(source, args.out)
             print(read_prepared(target, SPECS[name]).describe())
         return 0
-    except (ValueError, FileNotFoundError) as err:
+    except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:  # a missing source, or an --out that cannot be written (read-only, full, a file)
+        print(f"error: {err.filename}: {err.strerror}" if err.filename else f"error: {err}", file=sys.stderr)
         return 1
 
 

