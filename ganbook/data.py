@@ -149,7 +149,7 @@ def check_every_class(spec: DatasetSpec, labels: np.ndarray, minimum: int, what:
 
 def dataset_path(data_dir: str | os.PathLike, name: str) -> Path:
     """Where ``prepare`` writes, and ``load_dataset`` reads, dataset ``name`` in ``data_dir``."""
-    return Path(data_dir) / f"{spec_of(name).name}.npz"
+    return Path(data_dir).expanduser() / f"{spec_of(name).name}.npz"
 
 
 def read_prepared(path: Path, spec: DatasetSpec) -> Dataset:
@@ -215,7 +215,7 @@ def load_dataset(name: str, data_dir: str | os.PathLike | None = None) -> Datase
         path = dataset_path(directory, spec.name)
         if path.is_file():
             return read_prepared(path, spec)
-        tried.append(f"{path}: not found")
+        tried.append(f"{path.absolute()}: not found")
     else:
         tried.append(f"no prepared directory (data_dir argument or {DATA_DIR_ENV_VAR}) given")
     try:

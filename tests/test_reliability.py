@@ -1,0 +1,57 @@
+"""Bad inputs from the reliability probe (issue 30) and what each one gets now.
+
+Each row is one misuse a student or a teacher made; the test asserts the clear error it
+meets. The checkpoint cases are in test_callbacks.py and test_checkpoint_kill.py, the
+labels' in test_data.py and test_conditional.py, the prepare command's in test_prepare.py.
+"""
+
+import keras
+import numpy as np
+import pytest
+from test_training import real_vectors, tiny_gan
+
+from ganbook import data, models, training
+
+# (what the user did, the call, the error, what its message says)
+BAD_INPUTS = [
+    ("GAN(seed=2**64): overflowed inside fit", lambda: _gan(seed=2**64), ValueError,
+     r"seed must be an integer from 0 to 2\*\*63 - 1, got 18446744073709551616"),
+    ("GAN(seed=1.7): silently stored as 1", lambda: _gan(seed=1.7), ValueError,
+     r"seed must be an integer .* got 1\.7"),
+    ("GAN(seed=True)", lambda: _gan(seed=True), ValueError, r"seed must be an integer"),
+    ("generate(-3): a raw TensorFlow error", lambda: tiny_gan().generate(-3), ValueError,
+     r"n \(the number of samples\) must be a positive integer, got -3"),
+    ("generate(2.5): a raw TensorFlow error", lambda: tiny_gan().generate(2.5), ValueError,
+     r"n \(the number of samples\) must be a positive integer, got 2\.5"),
+    ("generate(4, seed='a'): a raw TensorFlow error", lambda: tiny_gan().generate(4, seed="a"),
+     ValueError, r"seed must be an integer, got 'a'"),
+]
+
+
+def _gan(seed):
+    return training.GAN(models.make_mlp(4, 6, (8,), name="g"), models.make_mlp(6, 1, (8,), name="d"),
+                        seed=seed)
+
+
+@pytest.mark.parametrize("what, call, error, message", BAD_INPUTS, ids=[row[0] for row in BAD_INPUTS])
+def test_a_bad_input_gets_a_clear_error(what, call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_the_largest_seed_trains_and_generates():
+    gan = _gan(seed=2**63 - 1)
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    history = gan.fit(real_vectors(32), batch_size=16, epochs=1, verbose=0)
+    assert np.isfinite(history.history["d_loss"]).all() and int(gan.step.numpy()) == 2
+    assert gan.generate(3, seed=5).shape == (3, 6)
+
+
+def test_a_data_dir_with_a_tilde_is_expanded_and_a_relative_one_named_in_full(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert data.dataset_path("~/data", "mnist") == tmp_path / "data" / "mnist.npz"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(data, "_load_from_keras", lambda spec: (_ for _ in ()).throw(OSError("offline")))
+    with pytest.raises(FileNotFoundError) as error:
+        data.load_dataset("mnist", data_dir="relative")
+    assert f"{tmp_path / 'relative' / 'mnist.npz'}: not found" in str(error.value)
