@@ -90,6 +90,15 @@ def _check_dataset(dataset: str) -> None:
         raise ValueError(f"no evaluator for {dataset!r}; expected one of {', '.join(EVALUATOR_DATASETS)}")
 
 
+def check_evaluation(dataset: str, n: int) -> None:
+    """Raise ``ValueError`` before any training if ``evaluate`` could not measure ``n``
+    samples of ``dataset``: an unknown dataset, or too few samples for FID's covariance."""
+    _check_dataset(dataset)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= FEATURE_DIM:
+        raise ValueError(f"n must be an integer above {FEATURE_DIM} (FID fits a {FEATURE_DIM}-d "
+                         f"covariance to the samples' features), got {n!r}")
+
+
 @dataclass
 class Evaluator:
     """A frozen classifier and the record of its training."""

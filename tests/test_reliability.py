@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from test_training import real_vectors, tiny_gan
 
-from ganbook import data, models, training
+from ganbook import callbacks, data, models, training
 
 # (what the user did, the call, the error, what its message says)
 BAD_INPUTS = [
@@ -25,6 +25,12 @@ BAD_INPUTS = [
      r"n \(the number of samples\) must be a positive integer, got 2\.5"),
     ("generate(4, seed='a'): a raw TensorFlow error", lambda: tiny_gan().generate(4, seed="a"),
      ValueError, r"seed must be an integer, got 'a'"),
+
+
+    ("Evaluate(n=50): failed only after the first interval of training",
+     lambda: callbacks.Evaluate(every=10, n=50), ValueError, r"n must be an integer above 128 .* got 50"),
+    ("Evaluate(dataset='minst'): failed only mid-training", lambda: callbacks.Evaluate(every=10, dataset="minst"),
+     ValueError, r"no evaluator for 'minst'; expected one of"),
 ]
 
 

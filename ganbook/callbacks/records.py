@@ -100,6 +100,7 @@ class Evaluate(_Periodic):
 
     def __init__(self, every: int, dataset: str = "mnist", n: int = 1000, seed: int = 1):
         super().__init__(every)
+        metrics.check_evaluation(dataset, n)  # now, not after the first `every` steps
         self.dataset, self.n, self.seed = dataset, n, seed
         self.history: dict[str, list] = {}
 
