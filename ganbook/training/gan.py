@@ -209,6 +209,13 @@ class GAN(keras.Model):
         """Generated samples for latent vectors ``z`` (``[z, labels]`` when conditional)."""
         return self.generator(z, training=training)
 
+    def save(self, filepath, *args, **kwargs):
+        """Refused, before any file is written: a GAN is saved as its two networks."""
+        raise NotImplementedError(
+            f"a {type(self).__name__} is not saved whole (nothing was written to {filepath}): save its "
+            "networks, gan.generator.save('generator.keras') and gan.discriminator.save(...), or its "
+            "training state with gan.save_weights('gan.weights.h5') or callbacks.RunBackup")
+
     def generate(self, n: int, seed: int = 0, category=None, labels=None) -> np.ndarray:
         """``n`` samples (inference mode) as a NumPy array, reproducible for the same seed;
         ``category`` fixes the code's categories (see ``sample_noise``).  A conditional
