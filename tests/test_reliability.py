@@ -81,3 +81,13 @@ def test_saving_a_whole_gan_is_refused_and_leaves_no_empty_file(tmp_path):
     restored = keras.models.load_model(tmp_path / "generator.keras")
     noise = np.zeros((2, 4), np.float32)
     np.testing.assert_allclose(restored(noise), gan.generator(noise), atol=1e-6)
+
+
+def test_n_critic_checks_the_batches_an_array_makes():
+    gan = tiny_gan(n_critic=5)
+    with pytest.raises(ValueError, match=r"n_critic=5 .* batch_size=16 over 96 examples gives batches of 16"):
+        gan.fit(real_vectors(96), batch_size=16, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"batches of 16 and 20"):
+        gan.fit(real_vectors(96), batch_size=20, epochs=1, verbose=0)
+    gan.fit(real_vectors(100), batch_size=20, epochs=1, verbose=0)
+    assert int(gan.step.numpy()) == 5

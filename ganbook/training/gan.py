@@ -153,10 +153,21 @@ class GAN(keras.Model):
         self.mixed_batches = bool(mixed_batches)
         self.d_loss_threshold = None if d_loss_threshold is None else float(d_loss_threshold)
 
-    def fit(self, *args, shuffle: bool = False, **kwargs):
+    def fit(self, x=None, y=None, batch_size=None, *args, shuffle: bool = False, **kwargs):
         """``keras.Model.fit``.  ``shuffle`` defaults to False: GANs here read ``tf.data``
         pipelines that shuffle themselves, and Keras warns when asked to shuffle one."""
-        return super().fit(*args, shuffle=shuffle, **kwargs)
+        if isinstance(x, np.ndarray) and getattr(self, "n_critic", 1) > 1:
+            self._check_array_batches(len(x), batch_size or 32)  # Keras' default batch size
+        return super().fit(x, y, batch_size, *args, shuffle=shuffle, **kwargs)
+
+    def _check_array_batches(self, examples: int, batch_size: int) -> None:
+        # From an array Keras also makes a last, smaller batch, and the traced step cannot
+        # check a batch size it does not know: check both here.
+        sizes = sorted({min(batch_size, examples), examples % batch_size} - {0})
+        if any(size % self.n_critic for size in sizes):
+            raise ValueError(f"with n_critic={self.n_critic} each batch must hold {self.n_critic} real "
+                             f"batches: batch_size={batch_size} over {examples} examples gives batches "
+                             f"of {' and '.join(map(str, sizes))}; use sizes divisible by {self.n_critic}")
 
     @property
     def metrics(self):
