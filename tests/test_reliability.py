@@ -91,3 +91,20 @@ def test_n_critic_checks_the_batches_an_array_makes():
         gan.fit(real_vectors(96), batch_size=20, epochs=1, verbose=0)
     gan.fit(real_vectors(100), batch_size=20, epochs=1, verbose=0)
     assert int(gan.step.numpy()) == 5
+
+
+@pytest.mark.parametrize("layer", [
+    lambda: models.layers.WeightNormDense(3, activation="relu"),
+    lambda: models.layers.MinibatchStddev(),
+    lambda: models.layers.MinibatchDiscrimination(num_kernels=4, kernel_dim=2),
+    lambda: models.layers.InstanceNoise(0.2),
+    lambda: models.virtual_batch.VirtualBatchNorm(reference_size=2),
+], ids=["WeightNormDense", "MinibatchStddev", "MinibatchDiscrimination", "InstanceNoise", "VirtualBatchNorm"])
+def test_a_network_with_a_custom_layer_saves_and_loads_without_custom_objects(tmp_path, layer):
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((6,))
+    network = keras.Model(inputs, keras.layers.Dense(1)(layer()(keras.layers.Dense(8)(inputs))))
+    network.save(tmp_path / "d.keras")
+    restored = keras.models.load_model(tmp_path / "d.keras")
+    x = np.random.default_rng(0).normal(size=(4, 6)).astype(np.float32)
+    np.testing.assert_allclose(restored(x), network(x), atol=1e-6)

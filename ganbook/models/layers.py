@@ -16,6 +16,7 @@ from keras import layers
 from ganbook._checks import check_non_negative, check_output_shape, check_positive_int
 
 
+@keras.saving.register_keras_serializable(package="ganbook")
 class WeightNormDense(layers.Layer):
     """A dense layer with weight normalisation (Salimans & Kingma, 2016).
 
@@ -50,6 +51,7 @@ class WeightNormDense(layers.Layer):
                 "activation": keras.activations.serialize(self.activation)}
 
 
+@keras.saving.register_keras_serializable(package="ganbook")
 class MinibatchStddev(layers.Layer):
     """Append one feature map: the standard deviation of each feature over the batch,
     averaged over features and positions (Karras et al., 2018).
@@ -68,6 +70,7 @@ class MinibatchStddev(layers.Layer):
         return (*input_shape[:-1], input_shape[-1] + 1)
 
 
+@keras.saving.register_keras_serializable(package="ganbook")
 class PixelShuffle(layers.Layer):
     """Upsample by ``scale`` by moving channels into space (Shi et al., 2016):
     (H, W, C·scale²) -> (H·scale, W·scale, C).  After a convolution, an alternative to
@@ -107,6 +110,7 @@ def stack(input_shape: tuple, body: list, head: list, features: bool, name: str,
     return keras.Model(inputs, [x, hidden], name=name)
 
 
+@keras.saving.register_keras_serializable(package="ganbook")
 class MinibatchDiscrimination(layers.Layer):
     """Features that tell the discriminator how alike the examples of a batch are (Salimans et al., 2016).
 
@@ -144,6 +148,7 @@ class MinibatchDiscrimination(layers.Layer):
         return {**super().get_config(), "num_kernels": self.num_kernels, "kernel_dim": self.kernel_dim}
 
 
+@keras.saving.register_keras_serializable(package="ganbook")
 class InstanceNoise(layers.Layer):
     """Gaussian noise of standard deviation ``stddev`` added to the discriminator's input
     in training (Sønderby et al., 2017), real and generated images alike.

@@ -15,6 +15,7 @@ from keras import layers
 from ganbook._checks import check_positive_int
 
 
+@keras.saving.register_keras_serializable(package="ganbook")
 class VirtualBatchNorm(layers.Layer):
     """Virtual batch normalisation (Salimans et al., 2016) for a generator.
 
