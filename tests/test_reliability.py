@@ -108,3 +108,11 @@ def test_a_network_with_a_custom_layer_saves_and_loads_without_custom_objects(tm
     restored = keras.models.load_model(tmp_path / "d.keras")
     x = np.random.default_rng(0).normal(size=(4, 6)).astype(np.float32)
     np.testing.assert_allclose(restored(x), network(x), atol=1e-6)
+
+
+def test_num_classes_must_match_the_networks_label_embeddings():
+    generator = models.make_conditional_generator(latent_dim=8, num_classes=10)
+    discriminator = models.make_projection_discriminator(num_classes=10)
+    with pytest.raises(ValueError, match=r"num_classes=5 but the generator's label embedding has 10 classes"):
+        training.GAN(generator, discriminator, num_classes=5)
+    assert training.GAN(generator, discriminator, num_classes=10).condition_classes == 10

@@ -64,6 +64,12 @@ class GAN(keras.Model):
                 raise ValueError(f"with num_classes={self.condition_classes} the {name} must take {inputs} "
                                  f"input(s){' (data, labels)' if inputs == 2 else ''}, it takes "
                                  f"{len(_input_shapes(network))}")
+            # A label beyond the embedding's table would be wrapped or zeroed, not refused.
+            tables = {layer.input_dim for layer in network.layers if isinstance(layer, keras.layers.Embedding)}
+            if reads_labels and tables and tables != {self.condition_classes}:
+                raise ValueError(f"num_classes={self.condition_classes} but the {name}'s label embedding "
+                                 f"has {', '.join(map(str, sorted(tables)))} classes: build the networks "
+                                 "with the same number of classes")
         made, read = tuple(generator.output_shape[1:]), tuple(_input_shapes(discriminator)[0][1:])
         if made != read:
             raise ValueError(f"the generator makes shape {made} but the discriminator reads {read}")
