@@ -157,11 +157,16 @@ def read_prepared(path: Path, spec: DatasetSpec) -> Dataset:
     try:
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in ("x_train", "y_train", "x_test", "y_test", "provenance")}
+            arrays["name"] = npz["name"] if "name" in npz.files else "(no name: an older ganbook.prepare)"
     except Exception as err:  # zip, pickle or key errors all mean the same thing here
         raise ValueError(
             f"{path} is not a readable prepared dataset ({type(err).__name__}: {err}). "
             f"Delete it and prepare it again. {PREPARE_HINT}"
         ) from err
+    # MNIST and Fashion-MNIST have the same shapes: only the recorded name tells them apart.
+    if str(arrays["name"]) != spec.name:
+        raise ValueError(f"{path} holds the {str(arrays['name'])!r} dataset, not {spec.name!r}: it was "
+                         f"copied or renamed. Delete it and prepare it again. {PREPARE_HINT}")
     dataset = Dataset(
         spec.name,
         arrays["x_train"],

