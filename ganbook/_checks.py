@@ -5,6 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 
+def is_integer(value) -> bool:
+    """Whether ``value`` is a Python or NumPy integer (a bool is not)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
 def check_positive_int(name: str, value, integer_types: tuple = (int,)) -> None:
     """Raise ``ValueError`` unless ``value`` is a positive integer of ``integer_types`` (never a bool)."""
     if not isinstance(value, integer_types) or isinstance(value, bool) or value <= 0:

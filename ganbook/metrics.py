@@ -40,6 +40,7 @@ import numpy as np
 from scipy import linalg
 
 from ganbook import data
+from ganbook._checks import is_integer
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 EVALUATOR_DATASETS = ("mnist", "fashion_mnist")
@@ -94,7 +95,7 @@ def check_evaluation(dataset: str, n: int) -> None:
     """Raise ``ValueError`` before any training if ``evaluate`` could not measure ``n``
     samples of ``dataset``: an unknown dataset, or too few samples for FID's covariance."""
     _check_dataset(dataset)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= FEATURE_DIM:
+    if not (is_integer(n) and n > FEATURE_DIM):
         raise ValueError(f"n must be an integer above {FEATURE_DIM} (FID fits a {FEATURE_DIM}-d "
                          f"covariance to the samples' features), got {n!r}")
 

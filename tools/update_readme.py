@@ -10,6 +10,7 @@ Usage: python tools/update_readme.py [--check]
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -431,6 +432,7 @@ def compat_table() -> str:
     return "\n".join(lines)
 
 
+@functools.cache
 def repository() -> dict:
     """`_config.yml`'s repository settings: ``url``, ``branch``, and ``owner`` / ``name``."""
     settings = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
@@ -520,13 +522,14 @@ def _glance_time_to_quality() -> str:
 
 
 def _glance_ssgan() -> str:
-    variants = _load("ssgan_mnist")["results"]["mnist"]
+    run = _load("ssgan_mnist")
+    variants = run["results"]["mnist"]
 
     def error(variant: str) -> str:
         mean, sd = _mean_sd([100 * r["error"] for r in variants[variant]["runs"]])
         return f"{mean:.2f} ± {sd:.2f}%"
 
-    labels = 10 * _load("ssgan_mnist")["labels_per_class"]
+    labels = 10 * run["labels_per_class"]
     return (f"| semi-supervised GAN, {labels} labels | test error {error('fm')}, against "
             f"{error('supervised')} for the same classifier on the labels alone "
             f"({len(variants['fm']['runs'])} label seeds) | `ssgan_mnist.json` |")

@@ -130,8 +130,7 @@ class RunBackup(keras.callbacks.BackupAndRestore):
             self.fresh_start = False
         elif self.folder.is_dir() and any(self.folder.iterdir()):
             self._check(wanted)
-        restored_epoch = self.saved_epoch() or 0
-        self._load_model()
+        restored_epoch = self._load_model()
         self.epoch_logs = []
         if restored_epoch and (self.folder / self.RECORDS).exists():
             self._restore(pickle.loads((self.folder / self.RECORDS).read_bytes()), restored_epoch)
@@ -179,14 +178,16 @@ class RunBackup(keras.callbacks.BackupAndRestore):
             if old_epoch != epoch:
                 path.unlink()
 
-    def _load_model(self) -> None:
+    def _load_model(self) -> int:
+        """Restore the folder's checkpoint, if any; the number of epochs it had trained (0 if none)."""
         (self.folder / self._SAVING).unlink(missing_ok=True)  # a save a kill cut short
-        epoch = self.saved_epoch()
-        if epoch is None:
-            return
+        checkpoints = self._checkpoints()
+        if not checkpoints:
+            return 0
+        epoch = max(checkpoints)
         if self.model.optimizer is not None and not self.model.optimizer.built:
             self.model.optimizer.build(self.model.trainable_variables)
-        path = self._checkpoints()[epoch]
+        path = checkpoints[epoch]
         try:
             self.model.load_weights(path)
         except (OSError, ValueError) as error:
@@ -194,6 +195,7 @@ class RunBackup(keras.callbacks.BackupAndRestore):
                 f"{path} cannot be loaded ({type(error).__name__}: {str(error).splitlines()[0][:200]}): "
                 "delete the folder, or pass fresh_start=True (FRESH_START = True in a chapter)") from None
         self.model._initial_epoch = epoch
+        return epoch
 
     def _refuse_non_finite(self, logs, batch) -> None:
         # A NaN loss means NaN weights: never save them over the last good checkpoint.

@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganbook import losses
-from ganbook._checks import check_labels, check_positive_int
+from ganbook._checks import check_labels, check_positive_int, is_integer
 from ganbook.training.replicas import for_gradients, mean_over_replicas, replica_seed, replicas
 
 PRIORS = ("normal", "uniform")
@@ -86,7 +86,7 @@ class GAN(keras.Model):
             raise ValueError(f"code_scale must be positive, got {code_scale}")
         self.codes, self.code_scale = int(codes), float(code_scale)
         # The seed enters TensorFlow's stateless draws as an int64, beside the step.
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
+        if not (is_integer(seed) and 0 <= seed < 2**63):
             raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed!r}")
         self.seed, self.prior = int(seed), prior
         self.step = keras.Variable(0, dtype="int64", trainable=False, name="step")
@@ -239,7 +239,7 @@ class GAN(keras.Model):
         GAN draws the classes of ``labels`` (one integer, or one per sample), or classes
         drawn uniformly with ``seed`` if none are given."""
         check_positive_int("n (the number of samples)", n, (int, np.integer))
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        if not is_integer(seed):
             raise ValueError(f"seed must be an integer, got {seed!r}")
         noise = self.sample_noise(n, (seed, -1), category=category)
         return self._generate(noise, self._labels_to_draw(n, seed, labels), training=False).numpy()
