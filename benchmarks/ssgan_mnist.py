@@ -71,7 +71,7 @@ def run_gan(dataset: data.Dataset, seed: int, steps: int, every: int, feature_ma
     tracker = TimedClassifierError(every, x_test, y_test)
     gan.fit(batches.dataset, epochs=-(-steps // batches.batches_per_epoch), verbose=0,
             callbacks=[batches, tracker, callbacks.StopOnNonFinite(), callbacks.StopAtStep(steps)])
-    samples = metrics.evaluate(gan.generate(N_EVAL, seed=seed), dataset.name)
+    samples = metrics.evaluate(gan.generate(N_EVAL, seed=seed), dataset.name, value_range=gan.value_range)
     return {"seed": seed, "error": tracker.history["error"][-1], "seconds": tracker.history["seconds"][-1],
             "curve": tracker.history, "samples": samples}
 

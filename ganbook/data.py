@@ -243,11 +243,58 @@ def _prepare_hint(name: str) -> str:
 # --------------------------------------------------------------------------- model-side helpers
 
 
-def as_unit_images(images: Any) -> np.ndarray:
+SIGNED_RANGE = (-1.0, 1.0)  # a tanh generator's, and to_signed_range's
+UNIT_RANGE = (0.0, 1.0)     # a sigmoid generator's, and as_unit_images'
+RANGE_SLACK = 1e-3          # rounding a network's output may step this far (of the width) outside
+
+
+def check_value_range(value_range) -> tuple[float, float]:
+    """``value_range`` as a ``(low, high)`` pair of floats, or a clear error."""
+    try:
+        low, high = (float(v) for v in value_range)
+    except (TypeError, ValueError):
+        raise ValueError(f"value_range must be a pair (low, high), e.g. (-1, 1) or (0, 1), "
+                         f"got {value_range!r}") from None
+    if not (np.isfinite([low, high]).all() and low < high):
+        raise ValueError(f"value_range must be two finite numbers with low < high, got {value_range!r}")
+    return low, high
+
+
+def output_range(network) -> tuple[float, float] | None:
+    """The range of a network's outputs set by its last activation: ``SIGNED_RANGE`` for
+    tanh, ``UNIT_RANGE`` for sigmoid, None for anything else (e.g. a linear output).
+
+    Layers that only move values (``Reshape``, ``Flatten``, ``Cropping2D``, ...) after it are
+    looked through, and a network that ends in another network has that one's range; any
+    other layer there (a ``Rescaling``, a ``Lambda``) makes it None."""
+    import keras
+
+    movers = (keras.layers.Reshape, keras.layers.Flatten, keras.layers.Cropping2D,
+              keras.layers.Permute, keras.layers.Identity)
+    for layer in reversed(network.layers):
+        if isinstance(layer, movers):
+            continue
+        if isinstance(layer, keras.Model):  # a network ending in another, e.g. a conditional generator
+            return output_range(layer)
+        activation = getattr(layer, "activation", None)
+        if activation is None:
+            return None
+        name = keras.activations.serialize(activation)
+        name = name.get("config", name) if isinstance(name, dict) else name
+        return {"tanh": SIGNED_RANGE, "sigmoid": UNIT_RANGE}.get(name)
+    return None
+
+
+def as_unit_images(images: Any, value_range=None) -> np.ndarray:
     """Validate a batch of images and return float32 images in [0, 1] of shape (N, H, W, C).
 
-    Accepts uint8 (0..255) or floats in [0, 1] or [-1, 1] (a batch with any negative
-    value is read as [-1, 1], a tanh generator's range), grey or RGB.
+    uint8 images are 0..255.  For float images ``value_range`` states what they span:
+    ``(-1, 1)`` (``SIGNED_RANGE``: a tanh generator, ``to_signed_range``), ``(0, 1)``
+    (``UNIT_RANGE``: a sigmoid generator, or this function's own output) or any other
+    ``(low, high)``.  Left at None it is (-1, 1), ganbook's convention, and a float
+    batch with no value below 0 is refused: it is almost surely a (0, 1) batch, which
+    read as (-1, 1) would come out as grey images and a meaningless FID.
+    Values outside the range (beyond rounding) raise; nothing is guessed from the data.
     """
     images = np.asarray(images)
     if images.ndim == 3:
@@ -263,12 +310,18 @@ def as_unit_images(images: Any) -> np.ndarray:
         raise TypeError(f"expected uint8 or float images, got dtype {images.dtype}")
     if not np.isfinite(images).all():
         raise ValueError("images contain NaN or infinite values")
+    low, high = SIGNED_RANGE if value_range is None else check_value_range(value_range)
     lo, hi = float(images.min()), float(images.max())
-    if lo < -1 - 1e-3 or hi > 1 + 1e-3:
-        raise ValueError(f"expected images in [-1, 1] or [0, 1], got values in [{lo:.3g}, {hi:.3g}]")
-    if lo < 0:  # a tanh generator's range
-        images = (images + 1.0) / 2.0
-    return np.clip(images.astype(np.float32), 0.0, 1.0)
+    slack = RANGE_SLACK * (high - low)
+    if lo < low - slack or hi > high + slack:
+        hint = "; pass value_range=(0, 1) for images in [0, 1]" if value_range is None else ""
+        raise ValueError(f"expected images in [{low:g}, {high:g}] (value_range), got values in "
+                         f"[{lo:.3g}, {hi:.3g}]{hint}")
+    if value_range is None and lo >= 0:
+        raise ValueError(f"float images in [{lo:.3g}, {hi:.3g}] have no negative value, so they are "
+                         "probably in [0, 1], not the default [-1, 1]: state it with value_range=(0, 1) "
+                         "(or value_range=(-1, 1) if they are in [-1, 1])")
+    return np.clip((images.astype(np.float32) - low) / (high - low), 0.0, 1.0)
 
 
 def to_signed_range(images: Any) -> np.ndarray:

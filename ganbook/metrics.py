@@ -114,14 +114,16 @@ class Evaluator:
         self._features_and_logits = keras.Model(
             self.model.inputs[0], [self.model.get_layer("features").output, self.model.outputs[0]])
 
-    def features_and_probabilities(self, images, batch_size: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    def features_and_probabilities(self, images, batch_size: int = 1000,
+                                   value_range=None) -> tuple[np.ndarray, np.ndarray]:
         """Penultimate features (N, 128) and softmax probabilities (N, classes) of ``images``.
 
-        ``images``: uint8, or floats in [0, 1] or [-1, 1], of shape (N, 28, 28[, 1]).
+        ``images``: uint8, or floats in ``value_range`` ((-1, 1) unless stated, see
+        ``data.as_unit_images``), of shape (N, 28, 28[, 1]).
         """
         from scipy.special import softmax
 
-        signed = check_images(images, self.dataset) * 2.0 - 1.0
+        signed = check_images(images, self.dataset, value_range) * 2.0 - 1.0
         features, logits = [], []
         for start in range(0, len(signed), batch_size):
             batch_features, batch_logits = self._features_and_logits(signed[start:start + batch_size],
@@ -152,10 +154,11 @@ def load_evaluator(dataset: str = "mnist") -> Evaluator:
     return Evaluator(dataset, model, record)
 
 
-def check_images(images, dataset: str) -> np.ndarray:
-    """``images`` as float32 in [0, 1] of the dataset's image shape, or a clear error."""
+def check_images(images, dataset: str, value_range=None) -> np.ndarray:
+    """``images`` (floats in ``value_range``, see ``data.as_unit_images``) as float32 in
+    [0, 1] of the dataset's image shape, or a clear error."""
     _check_dataset(dataset)
-    unit = data.as_unit_images(images)
+    unit = data.as_unit_images(images, value_range)
     expected = data.SPECS[dataset].image_shape
     if unit.shape[1:] != expected:
         raise ValueError(f"{dataset} images must have shape (N, {', '.join(map(str, expected))}), "
@@ -348,11 +351,12 @@ def matched_accuracy(categories, classes, num_categories: int, num_classes: int)
 # --------------------------------------------------------------------------- memorisation
 
 
-def nearest_distances(images, reference, chunk: int = 500) -> np.ndarray:
+def nearest_distances(images, reference, chunk: int = 500, value_range=None) -> np.ndarray:
     """The Euclidean distance, in pixels scaled to [0, 1], from each of ``images`` to its
-    nearest neighbour among ``reference`` (both batches of images of one shape)."""
-    a = data.as_unit_images(images).reshape(len(images), -1).astype(np.float64)
-    b = data.as_unit_images(reference).reshape(len(reference), -1).astype(np.float64)
+    nearest neighbour among ``reference`` (both batches of images of one shape; float
+    ones in ``value_range``, see ``data.as_unit_images``)."""
+    a = data.as_unit_images(images, value_range).reshape(len(images), -1).astype(np.float64)
+    b = data.as_unit_images(reference, value_range).reshape(len(reference), -1).astype(np.float64)
     if a.shape[1] != b.shape[1]:
         raise ValueError(f"images of shape {np.shape(images)[1:]} cannot be compared with "
                          f"reference images of shape {np.shape(reference)[1:]}")
@@ -365,7 +369,7 @@ def nearest_distances(images, reference, chunk: int = 500) -> np.ndarray:
     return np.concatenate(nearest)
 
 
-def memorisation(generated, train_images, held_out) -> dict:
+def memorisation(generated, train_images, held_out, value_range=None) -> dict:
     """Does a generator copy its training images?  Nearest-neighbour distances to the training set.
 
     A held-out real image is new to the training set, so the smallest distance of any
@@ -373,9 +377,10 @@ def memorisation(generated, train_images, held_out) -> dict:
     generated sample closer than that is **flagged** as a possible copy.  Returns the
     median nearest distance of the generated and of the held-out images, that
     ``threshold``, the share of generated samples ``flagged`` and their ``indices``.
+    Float images are in ``value_range`` (see ``data.as_unit_images``).
     """
-    generated_nearest = nearest_distances(generated, train_images)
-    held_out_nearest = nearest_distances(held_out, train_images)
+    generated_nearest = nearest_distances(generated, train_images, value_range=value_range)
+    held_out_nearest = nearest_distances(held_out, train_images, value_range=value_range)
     threshold = float(held_out_nearest.min())
     flagged = np.flatnonzero(generated_nearest < threshold)
     return {"generated_median": float(np.median(generated_nearest)),
@@ -394,14 +399,16 @@ def _reference(dataset: str) -> tuple[np.ndarray, np.ndarray]:
     return features, real.x_train
 
 
-def evaluate(images, dataset: str = "mnist") -> dict:
+def evaluate(images, dataset: str = "mnist", value_range=None) -> dict:
     """All metrics of ``images`` against the held-out real images of ``dataset``.
 
     Returns ``n``, ``fid``, ``kid`` and ``kid_sd``, ``classifier_score``,
     ``classes_hit``, ``class_kl`` and ``confident``.  Compare them with
-    ``real_floor(dataset, n)``: FID and KID depend on the number of samples.
+    ``real_floor(dataset, n)``: FID and KID depend on the number of samples.  Float
+    images are in ``value_range``: (-1, 1) unless stated (see ``data.as_unit_images``).
     """
-    features, probabilities = load_evaluator(dataset).features_and_probabilities(images)
+    features, probabilities = load_evaluator(dataset).features_and_probabilities(
+        images, value_range=value_range)
     reference, _ = _reference(dataset)
     kid_mean, kid_sd = kid(features, reference)
     return {"n": len(features), "fid": fid(features, reference), "kid": kid_mean, "kid_sd": kid_sd,

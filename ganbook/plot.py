@@ -44,9 +44,12 @@ def glue(name: str, value: Any) -> Any:
     return value
 
 
-def tile_images(images: Any, ncols: int | None = None, pad: int = 1) -> np.ndarray:
-    """Arrange a batch into one array of shape (rows*(H+pad)-pad, cols*(W+pad)-pad, C) in [0, 1]."""
-    images = as_unit_images(images)
+def tile_images(images: Any, ncols: int | None = None, pad: int = 1, value_range=None) -> np.ndarray:
+    """Arrange a batch into one array of shape (rows*(H+pad)-pad, cols*(W+pad)-pad, C) in [0, 1].
+
+    ``value_range`` states the range of float images (see ``data.as_unit_images``).
+    """
+    images = as_unit_images(images, value_range)
     n, h, w, c = images.shape
     ncols = ncols or math.ceil(math.sqrt(n))
     check_positive_int("ncols", ncols)
@@ -59,13 +62,14 @@ def tile_images(images: Any, ncols: int | None = None, pad: int = 1) -> np.ndarr
 
 
 def image_grid(images: Any, ncols: int | None = None, title: str | None = None,
-               row_labels: Sequence[str] | None = None, scale: float = 0.6) -> Figure:
-    """Show a batch of images (uint8, or floats in [-1, 1] or [0, 1]; grey or RGB) as one grid.
+               row_labels: Sequence[str] | None = None, scale: float = 0.6, value_range=None) -> Figure:
+    """Show a batch of images (uint8, or floats in ``value_range``; grey or RGB) as one grid.
 
     ``ncols`` defaults to a square layout; ``row_labels`` names each row (e.g. the class);
-    ``scale`` is inches per image.
+    ``scale`` is inches per image.  ``value_range`` is (-1, 1) unless stated, e.g.
+    ``value_range=(0, 1)`` for a sigmoid generator (see ``data.as_unit_images``).
     """
-    canvas = tile_images(images, ncols)
+    canvas = tile_images(images, ncols, value_range=value_range)
     n = len(np.asarray(images))
     ncols = ncols or math.ceil(math.sqrt(n))
     nrows = math.ceil(n / ncols)
@@ -164,17 +168,19 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str], digits: int = 4
 
 
 def animate_grids(frames: Sequence[Any], titles: Sequence[str] | None = None,
-                  ncols: int | None = None, scale: float = 0.5, interval_ms: int = 250):
+                  ncols: int | None = None, scale: float = 0.5, interval_ms: int = 250,
+                  value_range=None):
     """An inline animation with one image grid per frame (e.g. ``callbacks.Snapshots.frames``).
 
     Each frame is a batch of images as ``image_grid`` accepts them; ``titles`` labels
     the frames (e.g. the training step).  Plays in Jupyter, Colab and the book.
+    ``value_range`` states the range of float images (see ``data.as_unit_images``).
     """
     if len(frames) == 0:
         raise ValueError("frames is empty: nothing to animate")
     if titles is not None and len(titles) != len(frames):
         raise ValueError(f"{len(titles)} titles for {len(frames)} frames")
-    canvases = [tile_images(frame, ncols) for frame in frames]
+    canvases = [tile_images(frame, ncols, value_range=value_range) for frame in frames]
     if any(c.shape != canvases[0].shape for c in canvases):
         raise ValueError("every frame must hold the same number of images of the same shape")
     grey = canvases[0].shape[-1] == 1

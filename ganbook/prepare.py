@@ -71,6 +71,9 @@ def save_dataset(dataset: Dataset, data_dir: str | os.PathLike) -> Path:
                 name=np.array(spec.name),
             )
         os.replace(tmp_name, target)
+    except OSError as err:  # a full disk fails inside the write, where no file name is known
+        Path(tmp_name).unlink(missing_ok=True)
+        raise OSError(err.errno, err.strerror or str(err), str(target)) from err
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise

@@ -220,7 +220,8 @@ def train_dcgan_recipe(recipe: Recipe, images, seed: int, steps: int, batch_size
     generator = callbacks[-1].ema if recipe.ema else gan.generator
     samples = generator(gan.sample_noise(n_eval, (seed, -1)), training=False).numpy()
     return {"tricks": list(recipe.tricks), "seed": seed, "steps": steps,
-            **metrics.evaluate(samples, dataset), "ms_per_step": round(1000 * seconds / steps, 1)}
+            **metrics.evaluate(samples, dataset, value_range=gan.value_range),
+            "ms_per_step": round(1000 * seconds / steps, 1)}
 
 
 def train_toy_recipe(recipe: Recipe, dist, seed: int, steps: int, batch_size: int = 128,

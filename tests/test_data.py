@@ -271,3 +271,26 @@ def test_training_labels_must_be_class_indices():
         callbacks.SeededEpochs(images, 2, seed=0, labels=np.array([0.0, 1.0, 1.0, 2.0]))
     batches = data.make_pipeline(images, 2, seed=0, labels=np.array([0, 1, 1, 2]), shuffle=False)
     assert [y.numpy().tolist() for _, y in batches] == [[0, 1], [1, 2]]
+
+
+def test_output_range_reads_the_last_activation_and_nothing_else():
+    import keras
+
+    from ganbook import models
+
+    def ending(*last):
+        inputs = keras.Input((4,))
+        outputs = inputs
+        for layer in last:
+            outputs = layer(outputs)
+        return keras.Model(inputs, outputs)
+
+    assert data.output_range(ending(keras.layers.Dense(4, activation="tanh"))) == (-1.0, 1.0)
+    assert data.output_range(ending(keras.layers.Dense(4), keras.layers.Activation("sigmoid"),
+                                    keras.layers.Reshape((2, 2)))) == (0.0, 1.0)
+    assert data.output_range(ending(keras.layers.Dense(4))) is None
+    assert data.output_range(ending(keras.layers.Dense(4, activation="relu"))) is None
+    # a layer that moves the values after the tanh: the range is no longer known
+    assert data.output_range(ending(keras.layers.Dense(4, activation="tanh"),
+                                    keras.layers.Rescaling(0.5, 0.5))) is None
+    assert data.output_range(models.make_conditional_generator(latent_dim=4, width=8)) == (-1.0, 1.0)

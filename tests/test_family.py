@@ -187,6 +187,30 @@ def test_infogan_fits_and_infers_codes_and_acgan_fits_labelled_batches():
         acgan.train_step(tf.constant(real))
 
 
+def test_acgan_and_infogan_take_every_option_of_gan_compile():
+    # They used to accept only the losses and head_weight: d_penalty= raised a TypeError.
+    real, labels = images_and_labels(16)
+    batch = (tf.constant(real), tf.constant(labels))
+    plain, penalised = small_acgan(), small_acgan()
+    penalised.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05),
+                      d_penalty=lambda gan, r, f: tf.constant(1.5))
+    gap = float(penalised.train_step(batch)["d_loss"]) - float(plain.train_step(batch)["d_loss"])
+    assert gap == pytest.approx(1.5, abs=1e-5)  # the same step, plus the penalty
+    seen = []
+    critic = small_acgan()
+    critic.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05), n_critic=2,
+                   gradient_penalty_weight=10.0, augment=lambda images, seed: seen.append(1) or -images)
+    logs = critic.train_step(batch)
+    assert int(critic.step.numpy()) == 1 and np.isfinite(float(logs["class_loss"])) and seen
+    info = small_infogan()
+    info.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05), clip_weights=0.01, mixed_batches=True)
+    info.train_step(tf.constant(real))
+    assert max(float(np.abs(w).max()) for w in info.discriminator.get_weights()
+               if w.ndim > 1) <= 0.01 + 1e-7
+    with pytest.raises(ValueError, match="feature_matching is not available for ACGAN: .* the class head"):
+        small_acgan().compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), feature_matching=True)
+
+
 # --------------------------------------------------------------------------- under two replicas
 
 

@@ -103,10 +103,30 @@ def test_signed_unit_and_uint8_images_give_the_same_metrics(mnist):
     images = mnist.x_test[:300]
     as_uint8 = metrics.evaluate(images, "mnist")
     as_signed = metrics.evaluate(data.to_signed_range(images), "mnist")
-    as_unit = metrics.evaluate(images.astype(np.float32) / 255, "mnist")
+    as_unit = metrics.evaluate(images.astype(np.float32) / 255, "mnist", value_range=(0, 1))
     for key in ("fid", "classifier_score", "class_kl"):
         assert as_signed[key] == pytest.approx(as_uint8[key], rel=1e-5)
         assert as_unit[key] == pytest.approx(as_uint8[key], rel=1e-5)
+
+
+def test_the_value_range_is_stated_not_guessed(mnist):
+    # Before, the range was read from the data: one pixel at -0.002 in a [0, 1] batch made it
+    # a [-1, 1] batch (FID 5.4 -> 202.8), and a [-1, 1] batch with no negative pixel a [0, 1] one.
+    unit = mnist.x_test[:300].astype(np.float32) / 255
+    right = metrics.evaluate(unit, "mnist", value_range=(0, 1))["fid"]
+    with pytest.raises(ValueError, match=r"no negative value.*value_range=\(0, 1\)"):
+        metrics.evaluate(unit, "mnist")  # unstated: refused, not read as [-1, 1]
+    nudged = unit.copy()
+    nudged[0, 0, 0, 0] = -0.002
+    with pytest.raises(ValueError, match=r"expected images in \[0, 1\] \(value_range\).*-0.002"):
+        metrics.evaluate(nudged, "mnist", value_range=(0, 1))
+    bright = unit * 2 - 1
+    bright[bright < 0] = 0.0  # [-1, 1] images with no negative pixel, stated as such
+    stated = metrics.evaluate(bright, "mnist", value_range=(-1, 1))["fid"]
+    misread = metrics.evaluate(bright, "mnist", value_range=(0, 1))["fid"]
+    assert stated > 3 * right and misread != pytest.approx(stated, rel=0.05)
+    with pytest.raises(ValueError, match="low < high"):
+        metrics.evaluate(unit, "mnist", value_range=(1, 0))
 
 
 def test_a_batch_of_one_digit_has_coverage_one_and_a_large_kl(mnist):
@@ -121,10 +141,10 @@ def test_a_batch_of_one_digit_has_coverage_one_and_a_large_kl(mnist):
 
 
 @pytest.mark.parametrize("images, error, message", [
-    (np.zeros((300, 32, 32, 3), np.float32), ValueError, r"shape \(N, 28, 28, 1\)"),
-    (np.full((300, 28, 28, 1), 2.0, np.float32), ValueError, r"\[-1, 1\] or \[0, 1\]"),
+    (np.full((300, 32, 32, 3), -1.0, np.float32), ValueError, r"shape \(N, 28, 28, 1\)"),
+    (np.full((300, 28, 28, 1), 2.0, np.float32), ValueError, r"expected images in \[-1, 1\].*value_range=\(0, 1\)"),
     (np.full((300, 28, 28, 1), np.nan, np.float32), ValueError, "NaN"),
-    (np.zeros((50, 28, 28, 1), np.float32), ValueError, "too few"),
+    (np.full((50, 28, 28, 1), -1.0, np.float32), ValueError, "too few"),
     (np.zeros((300, 28, 28, 1), np.int32), TypeError, "uint8 or float"),
 ])
 def test_bad_images_are_rejected(images, error, message):
@@ -178,9 +198,10 @@ def test_nearest_distances_by_hand():
     reference[1] = 1.0
     images = np.zeros((2, 2, 2, 1), np.float32)
     images[1, 0, 0, 0] = 0.6  # nearest is the black image, at distance 0.6
-    np.testing.assert_allclose(metrics.nearest_distances(images, reference), [0.0, 0.6], atol=1e-7)
+    np.testing.assert_allclose(metrics.nearest_distances(images, reference, value_range=(0, 1)),
+                               [0.0, 0.6], atol=1e-7)
     with pytest.raises(ValueError, match="cannot be compared"):
-        metrics.nearest_distances(images, np.zeros((3, 3, 3, 1), np.float32))
+        metrics.nearest_distances(images, np.zeros((3, 3, 3, 1), np.float32), value_range=(0, 1))
 
 
 def test_memorisation_flags_copies_of_training_images_and_nothing_new():

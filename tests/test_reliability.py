@@ -31,7 +31,54 @@ BAD_INPUTS = [
      lambda: callbacks.Evaluate(every=10, n=50), ValueError, r"n must be an integer above 128 .* got 50"),
     ("Evaluate(dataset='minst'): failed only mid-training", lambda: callbacks.Evaluate(every=10, dataset="minst"),
      ValueError, r"no evaluator for 'minst'; expected one of"),
+    ("fit on uint8 0..255 images, tanh generator: trained without a word",
+     lambda: _fit_images(_digits(np.uint8)), ValueError, r"real images are uint8 .* \[-1, 1\], the range of"),
+    ("fit on [0, 1] images, tanh generator: trained without a word",
+     lambda: _fit_images(_digits(np.uint8) / np.float32(255)), ValueError,
+     r"\[0, 1\], only the upper half of \[-1, 1\].*to_signed_range"),
+    ("fit on [-1, 1] images, sigmoid generator", lambda: _fit_images(_digits(), output="sigmoid"),
+     ValueError, r"lie in \[-1, 1\], outside \[0, 1\]"),
+    ("fit on 0..255 floats, tanh generator", lambda: _fit_images(_digits(np.uint8).astype(np.float32)),
+     ValueError, r"lie in \[0, 255\], outside \[-1, 1\]"),
+    ("conditional fit with a label of 10 among 10 classes: a 3.3 KB graph error",
+     lambda: _fit_conditional(np.arange(32) % 11), ValueError, r"labels must be integers in 0\.\.9, got \[10\]"),
+    ("conditional fit with 1-based labels 1..10", lambda: _fit_conditional(np.arange(32) % 10 + 1),
+     ValueError, r"labels must be integers in 0\.\.9, got \[10\]"),
+    ("conditional fit with a label of -1: trained as class 9", lambda: _fit_conditional(np.arange(32) % 10 - 1),
+     ValueError, r"labels must be integers in 0\.\.9, got \[-1\]"),
+    ("conditional fit with float labels: truncated", lambda: _fit_conditional(np.arange(32) % 10 + 0.5),
+     TypeError, r"labels must be integers \(class indices\), got dtype float64"),
 ]
+
+
+def _digits(dtype=np.float32, n=32):
+    # n 28x28 "images" in [-1, 1] (or 0..255 as uint8) with a dark background, like MNIST's
+    pixels = np.random.default_rng(0).integers(0, 256, (n, 28, 28, 1)).astype(np.uint8)
+    pixels[:, :4] = 0
+    return pixels if dtype == np.uint8 else data.to_signed_range(pixels)
+
+
+def _image_gan(output="tanh", num_classes=0):
+    if num_classes:
+        networks = (models.make_conditional_generator(latent_dim=8, num_classes=num_classes, width=8),
+                    models.make_projection_discriminator(num_classes=num_classes, width=8))
+    else:
+        networks = (models.make_dcgan_generator(latent_dim=8, width=8, output=output),
+                    models.make_dcgan_discriminator(width=8))
+    gan = training.GAN(*networks, num_classes=num_classes)
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    return gan
+
+
+def _fit_images(images, output="tanh"):
+    return _image_gan(output).fit(images, batch_size=16, epochs=1, verbose=0)
+
+
+def _fit_conditional(labels):
+    gan = _image_gan(num_classes=10)
+    seeded = callbacks.SeededEpochs(_digits(n=len(labels)), 16, seed=0, labels=np.arange(len(labels)) % 10)
+    seeded.labels = labels  # as if the pipeline's own checks had let them through
+    return gan.fit(seeded.dataset, epochs=1, verbose=0, callbacks=[seeded])
 
 
 def _gan(seed):
@@ -116,3 +163,44 @@ def test_num_classes_must_match_the_networks_label_embeddings():
     with pytest.raises(ValueError, match=r"num_classes=5 but the generator's label embedding has 10 classes"):
         training.GAN(generator, discriminator, num_classes=5)
     assert training.GAN(generator, discriminator, num_classes=10).condition_classes == 10
+
+
+def test_images_and_labels_that_suit_the_networks_train():
+    history = _fit_images(_digits())
+    assert int(history.model.step.numpy()) == 2 and np.isfinite(history.history["d_loss"]).all()
+    unit = _fit_images(data.as_unit_images(_digits(np.uint8)), output="sigmoid")
+    assert int(unit.model.step.numpy()) == 2
+    assert _image_gan().value_range == data.SIGNED_RANGE
+    assert _image_gan(output="sigmoid").value_range == data.UNIT_RANGE
+    assert tiny_gan().value_range is None  # a linear output: no range to check
+    assert int(_fit_conditional(np.arange(32) % 10).model.step.numpy()) == 2
+
+
+def test_a_label_beyond_the_classes_is_refused_in_the_first_batch_of_a_pipeline():
+    gan = _image_gan(num_classes=10)
+    pipeline = data.make_pipeline(_digits(), 16, seed=0, labels=np.arange(32) % 12)
+    with pytest.raises(ValueError, match=r"labels must be integers in 0\.\.9, got \[1[01]"):
+        gan.fit(pipeline, epochs=1, verbose=0)
+
+
+def test_evaluate_takes_the_value_range_from_the_generator(monkeypatch):
+    seen = []
+    monkeypatch.setattr("ganbook.metrics.evaluate", lambda images, dataset, value_range: seen.append(value_range) or {})
+    evaluate = callbacks.Evaluate(every=1, n=200)
+    evaluate.set_model(_image_gan(output="sigmoid"))
+    evaluate.steps = [1]
+    evaluate._run()
+    assert seen == [data.UNIT_RANGE]
+
+
+def test_began_and_ssgan_refuse_the_gan_options_their_own_steps_ignore():
+    from test_began import small_began
+    from test_ssgan import tiny_ssgan
+
+    adam = keras.optimizers.Adam
+    with pytest.raises(ValueError, match=r"BEGAN.compile does not take d_penalty, n_critic: BEGAN's losses"):
+        small_began().compile(adam(), adam(), n_critic=2, d_penalty=lambda gan, r, f: 0.0)
+    with pytest.raises(ValueError, match=r"SSGAN.compile does not take augment: the classifier's update"):
+        tiny_ssgan(augment=lambda images, seed: images)
+    with pytest.raises(TypeError, match=r"unexpected keyword arguments \['n_critics'\]"):
+        small_began().compile(adam(), adam(), n_critics=2)

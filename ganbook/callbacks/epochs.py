@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganbook import data
-from ganbook._checks import check_positive_int
+from ganbook._checks import check_labels, check_positive_int
 
 
 class SeededEpochs(keras.callbacks.Callback):
@@ -20,13 +20,15 @@ class SeededEpochs(keras.callbacks.Callback):
     ``((labelled images, labels), unlabelled images)`` for semi-supervised training
     (``data.make_semi_supervised_pipeline``); an epoch is a pass over the unlabelled ones.
     A run resumed by ``BackupAndRestore`` at epoch
-    ``e`` then sees the same batches as an uninterrupted run.
+    ``e`` then sees the same batches as an uninterrupted run.  When training begins,
+    every label is checked against the model's classes (``GAN.label_classes``).
     """
 
     def __init__(self, images: np.ndarray, batch_size: int, seed: int, labels: np.ndarray | None = None,
                  labelled: tuple[np.ndarray, np.ndarray] | None = None):
         super().__init__()
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
+        self.labels = labels if labelled is None else labelled[1]
         self.batches_per_epoch = len(images) // batch_size
         if labelled is None:
             self.dataset = data.make_pipeline(images, batch_size, seed, labels=labels, epoch=self.epoch)
@@ -35,6 +37,13 @@ class SeededEpochs(keras.callbacks.Callback):
         else:
             self.dataset = data.make_semi_supervised_pipeline(*labelled, images, batch_size, seed,
                                                               epoch=self.epoch)
+
+    def on_train_begin(self, logs=None):
+        # All labels, not the first batch's only: one label of 10 among 10 classes
+        # would fail deep inside a traced step, or train as zeros on a GPU.
+        classes = getattr(self.model, "label_classes", 0)
+        if self.labels is not None and classes:
+            check_labels(self.labels, classes)
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch.assign(epoch)

@@ -95,7 +95,8 @@ class Evaluate(_Periodic):
 
     ``history`` maps ``"step"`` and every metric name to a list, one entry per
     evaluation on ``n`` fresh samples (the same noise each time); evaluation also
-    runs when training ends.
+    runs when training ends.  The samples are read in the generator's range
+    (``GAN.value_range``, from its last activation).
     """
 
     def __init__(self, every: int, dataset: str = "mnist", n: int = 1000, seed: int = 1):
@@ -107,7 +108,8 @@ class Evaluate(_Periodic):
     _RECORDS = ("steps", "history")
 
     def _run(self) -> None:
-        result = metrics.evaluate(self.model.generate(self.n, seed=self.seed), self.dataset)
+        result = metrics.evaluate(self.model.generate(self.n, seed=self.seed), self.dataset,
+                                  value_range=self.model.value_range)
         for key, value in {"step": self.steps[-1], **result}.items():
             self.history.setdefault(key, []).append(value)
 

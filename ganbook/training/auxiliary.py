@@ -10,7 +10,7 @@ import tensorflow as tf
 
 from ganbook import losses
 from ganbook.training.gan import GAN
-from ganbook.training.replicas import for_gradients, mean_over_replicas
+from ganbook.training.replicas import mean_over_replicas
 
 
 def _check_two_heads(discriminator: keras.Model, classes: int, what: str) -> None:
@@ -25,24 +25,31 @@ def _check_two_heads(discriminator: keras.Model, classes: int, what: str) -> Non
 
 
 class _TwoHeadGAN(GAN):
-    """One D step and one G step; D returns ``[logit, head logits]`` and the head must name
-    ``self._targets(noise, labels)``, the classes the generated batch was made from."""
+    """A GAN whose D returns ``[logit, head logits]``, the head naming
+    ``self._targets(noise, labels)``, the classes the generated batch was made from.
+    Both players add the head's cross-entropy to their adversarial loss; the rest of the
+    step, with every option of ``GAN.compile``, is the GAN's."""
 
     head_name = "class"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.has_features = False  # D's second output is the head, not features to match
         self.head_tracker = keras.metrics.Mean(name=f"{self.head_name}_loss")
 
     def compile(self, d_optimizer, g_optimizer, d_loss_fn: Callable = losses.bce_d_loss,
-                g_loss_fn: Callable = losses.non_saturating_g_loss, head_weight: float = 1.0,
-                jit_compile: bool = False, steps_per_execution: int = 1):
+                g_loss_fn: Callable = losses.non_saturating_g_loss, head_weight: float = 1.0, **options):
         """Set the optimizers, the adversarial losses (on the first head's logits) and
-        ``head_weight``, the weight of the second head's cross-entropy in both losses."""
+        ``head_weight``, the weight of the second head's cross-entropy in both losses.
+
+        ``options`` are those of ``GAN.compile`` (``n_critic``, ``gradient_penalty_weight``,
+        ``d_penalty``, ``augment``, ``jit_compile``, ...), except ``feature_matching``."""
         if not head_weight >= 0:
             raise ValueError(f"head_weight must be >= 0, got {head_weight}")
-        super().compile(d_optimizer, g_optimizer, d_loss_fn, g_loss_fn, jit_compile=jit_compile,
-                        steps_per_execution=steps_per_execution)
+        if options.get("feature_matching"):
+            raise ValueError(f"feature_matching is not available for {type(self).__name__}: its "
+                             f"discriminator's second output is the {self.head_name} head, not features")
+        super().compile(d_optimizer, g_optimizer, d_loss_fn, g_loss_fn, **options)
         self.head_weight = float(head_weight)
 
     @property
@@ -60,34 +67,15 @@ class _TwoHeadGAN(GAN):
         # The head's loss on real images: none unless the real classes are known.
         return tf.constant(0.0)
 
-    def train_step(self, batch):
-        """One discriminator update, then one generator update, each with the head's loss."""
-        real, labels = self._unpack(batch)
-        n = tf.shape(real)[0]
-        noise = self._step_noise(n, self._noise_seed(0))
-        with tf.GradientTape() as tape:
-            real_logit, real_head = self.discriminator(real, training=True)
-            fake_logit, fake_head = self.discriminator(self._generate(noise, labels, True), training=True)
-            head_loss = losses.supervised_loss(fake_head, self._targets(noise, labels))
-            d_loss = (self.d_loss_fn(real_logit, fake_logit)
-                      + self.head_weight * (head_loss + self._real_head_loss(real_head, labels)))
-            replicas_share = for_gradients(d_loss)
-        variables = self.discriminator.trainable_variables
-        self.d_optimizer.apply_gradients(zip(tape.gradient(replicas_share, variables), variables))
+    def _d_loss(self, real_out, fake_out, noise, labels) -> tf.Tensor:
+        head_loss = losses.supervised_loss(fake_out[1], self._targets(noise, labels))
+        return (super()._d_loss(real_out, fake_out, noise, labels)
+                + self.head_weight * (head_loss + self._real_head_loss(real_out[1], labels)))
 
-        noise = self._step_noise(n, self._noise_seed(1))
-        with tf.GradientTape() as tape:
-            fake_logit, fake_head = self.discriminator(self._generate(noise, labels, True), training=True)
-            head_loss = losses.supervised_loss(fake_head, self._targets(noise, labels))
-            g_loss = self.g_loss_fn(fake_logit) + self.head_weight * head_loss
-            replicas_share = for_gradients(g_loss)
-        variables = self.generator.trainable_variables
-        self.g_optimizer.apply_gradients(zip(tape.gradient(replicas_share, variables), variables))
-        self.step.assign_add(1)
-        self.d_loss_tracker.update_state(mean_over_replicas(d_loss))
-        self.g_loss_tracker.update_state(mean_over_replicas(g_loss))
-        self.head_tracker.update_state(mean_over_replicas(head_loss))
-        return {m.name: m.result() for m in self.metrics}
+    def _g_loss(self, fake_out, noise, labels) -> tf.Tensor:
+        head_loss = losses.supervised_loss(fake_out[1], self._targets(noise, labels))
+        self.head_tracker.update_state(mean_over_replicas(head_loss))  # the logged head loss: G's
+        return super()._g_loss(fake_out, noise, labels) + self.head_weight * head_loss
 
 
 class ACGAN(_TwoHeadGAN):

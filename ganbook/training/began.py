@@ -35,9 +35,14 @@ class BEGAN(GAN):
         self.convergence_tracker = keras.metrics.Mean(name="m_global")
 
     def compile(self, d_optimizer, g_optimizer, gamma: float = 0.5, lambda_k: float = 1e-3, k_initial: float = 0.0,
-                jit_compile: bool = False, steps_per_execution: int = 1):
+                jit_compile: bool = False, steps_per_execution: int = 1, **options):
         """Set the two optimizers, the diversity ratio ``gamma`` (lower: sharper images,
-        less variety), the rate ``lambda_k`` of k's update and k's starting value."""
+        less variety), the rate ``lambda_k`` of k's update and k's starting value.
+
+        The other options of ``GAN.compile`` (losses, penalties, ``n_critic``, ...) are
+        refused with a reason: BEGAN's objective is its own."""
+        self._refuse_options(options, "BEGAN's losses are reconstruction errors of its autoencoder, "
+                                      "balanced by k, in a step of its own that these options do not reach")
         losses.check_began_settings(gamma, lambda_k)
         if not 0 <= k_initial <= 1:
             raise ValueError(f"k_initial must be in [0, 1], got {k_initial}")

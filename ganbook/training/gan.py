@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Callable
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from ganbook import losses
+from ganbook import data, losses
 from ganbook._checks import check_labels, check_positive_int, is_integer
 from ganbook.training.replicas import for_gradients, mean_over_replicas, replica_seed, replicas
 
@@ -77,6 +78,8 @@ class GAN(keras.Model):
             raise ValueError("the discriminator must return scores, or [scores, features]; "
                              f"it has {len(discriminator.outputs)} outputs")
         self.generator, self.discriminator = generator, discriminator
+        # What the generator's last activation bounds its images to; the real ones must match.
+        self.value_range = data.output_range(generator)
         self.has_features = len(discriminator.outputs) == 2
         self.latent_dim = int(_input_shapes(generator)[0][-1])
         if not (isinstance(codes, (int, np.integer)) and 0 <= codes < self.latent_dim):
@@ -159,12 +162,64 @@ class GAN(keras.Model):
         self.mixed_batches = bool(mixed_batches)
         self.d_loss_threshold = None if d_loss_threshold is None else float(d_loss_threshold)
 
+    def _refuse_options(self, options: dict, reason: str) -> None:
+        # For a subclass whose own step does not use some of GAN.compile's options: a clear
+        # refusal rather than a TypeError, or an option accepted and silently ignored.
+        known = set(inspect.signature(GAN.compile).parameters) - {"self"}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}.compile() got unexpected keyword arguments {unknown}")
+        if options:
+            raise ValueError(f"{type(self).__name__}.compile does not take {', '.join(sorted(options))}: {reason}")
+
     def fit(self, x=None, y=None, batch_size=None, *args, shuffle: bool = False, **kwargs):
         """``keras.Model.fit``.  ``shuffle`` defaults to False: GANs here read ``tf.data``
         pipelines that shuffle themselves, and Keras warns when asked to shuffle one."""
         if isinstance(x, np.ndarray) and getattr(self, "n_critic", 1) > 1:
             self._check_array_batches(len(x), batch_size or 32)  # Keras' default batch size
+        if isinstance(x, tf.data.Dataset):
+            self.check_real_batch(next(iter(x.take(1))))
+        elif isinstance(x, np.ndarray):
+            self.check_real_batch(x[:batch_size or 32] if y is None else (x[:batch_size or 32], y))
         return super().fit(x, y, batch_size, *args, shuffle=shuffle, **kwargs)
+
+    def check_real_batch(self, batch) -> None:
+        """Raise a clear error unless a training batch suits the networks: its images
+        (every array shaped like the generator's output) lie in the generator's value
+        range, and its labels are class indices below the number of classes.
+
+        ``fit`` checks the first batch of a ``tf.data`` pipeline or an array this way:
+        uint8 images, or [0, 1] images against a tanh generator, would otherwise train
+        without a word and never match (the generator cannot make what D sees)."""
+        made = tuple(self.generator.output_shape[1:])
+        for part in tf.nest.flatten(batch):
+            part = np.asarray(part)
+            if part.shape[1:] == made and self.value_range is not None:
+                self._check_range(part)
+            elif part.ndim == 1 and self.label_classes:
+                check_labels(part, self.label_classes)
+
+    @property
+    def label_classes(self) -> int:
+        """How many classes the training labels index (0 when labels are not used)."""
+        return self.condition_classes
+
+    def _check_range(self, images: np.ndarray) -> None:
+        low, high = self.value_range
+        wanted = f"[{low:g}, {high:g}], the range of the generator's last activation"
+        if not np.issubdtype(images.dtype, np.floating):
+            raise ValueError(f"the real images are {images.dtype} (0..255?) but must be floats in {wanted}: "
+                             "scale them first, e.g. data.to_signed_range(images) for [-1, 1]")
+        lo, hi = float(images.min()), float(images.max())
+        slack = data.RANGE_SLACK * (high - low)
+        if lo < low - slack or hi > high + slack:
+            raise ValueError(f"the real images lie in [{lo:.3g}, {hi:.3g}], outside {wanted}: "
+                             "scale them to it (data.to_signed_range for [-1, 1], data.as_unit_images "
+                             "for [0, 1])")
+        if lo >= (low + high) / 2:
+            raise ValueError(f"the real images lie in [{lo:.3g}, {hi:.3g}], only the upper half of {wanted}: "
+                             "are they in [0, 1] against a tanh generator?  Scale them with "
+                             "data.to_signed_range, or end the generator in a sigmoid")
 
     def _check_array_batches(self, examples: int, batch_size: int) -> None:
         # From an array Keras also makes a last, smaller batch, and the traced step cannot
@@ -302,14 +357,24 @@ class GAN(keras.Model):
         n = tf.shape(real)[0]
         return tf.nest.map_structure(lambda o: o[:n], outputs), tf.nest.map_structure(lambda o: o[n:], outputs)
 
+    def _d_loss(self, real_out, fake_out, noise, labels) -> tf.Tensor:
+        # D's objective on its outputs for the real and the generated batch (made from
+        # `noise` and `labels`); the two-head GANs add their head's cross-entropy.
+        return self.d_loss_fn(self.score(real_out), self.score(fake_out))
+
+    def _g_loss(self, fake_out, noise, labels) -> tf.Tensor:
+        # G's objective on D's outputs for its batch, when it does not match features.
+        return self.g_loss_fn(self.score(fake_out))
+
     def _d_step(self, real, labels, k: int) -> tf.Tensor:
         seed = self._noise_seed(k)
         with tf.GradientTape() as tape:
-            fake = self._generate(self._step_noise(tf.shape(real)[0], seed), labels, training=True)
+            noise = self._step_noise(tf.shape(real)[0], seed)
+            fake = self._generate(noise, labels, training=True)
             seed = replica_seed(seed)  # augmentation and penalties: this replica's draws
             real, fake = self._seen(real, _offset(seed, 2)), self._seen(fake, _offset(seed, 3))
             real_out, fake_out = self._discriminate_both(real, fake, labels)
-            d_loss = self.d_loss_fn(self.score(real_out), self.score(fake_out))
+            d_loss = self._d_loss(real_out, fake_out, noise, labels)
             if self.gradient_penalty_weight:
                 critic = lambda x: self.score(self._discriminate(x, labels))  # noqa: E731
                 d_loss += self.gradient_penalty_weight * losses.gradient_penalty(
@@ -334,14 +399,15 @@ class GAN(keras.Model):
     def _g_step(self, real, labels) -> tf.Tensor:
         seed = self._noise_seed(self.n_critic)
         with tf.GradientTape() as tape:
-            fake = self._generate(self._step_noise(tf.shape(real)[0], seed), labels, training=True)
+            noise = self._step_noise(tf.shape(real)[0], seed)
+            fake = self._generate(noise, labels, training=True)
             seed = replica_seed(seed)
             fake_out = self._discriminate(self._seen(fake, _offset(seed, 3)), labels)
             if self.feature_matching:
                 real_out = self._discriminate(self._seen(real, _offset(seed, 2)), labels)
                 g_loss = self.feature_loss_fn(self._features(real_out), self._features(fake_out))
             else:
-                g_loss = self.g_loss_fn(self.score(fake_out))
+                g_loss = self._g_loss(fake_out, noise, labels)
             if self.g_penalty is not None:
                 g_loss += self.g_penalty(self, real, fake)
             replicas_share = for_gradients(g_loss)
@@ -385,4 +451,4 @@ class GAN(keras.Model):
         self.step.assign_add(1)
         self.d_loss_tracker.update_state(mean_over_replicas(d_loss))
         self.g_loss_tracker.update_state(mean_over_replicas(g_loss))
-        return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+        return {metric.name: metric.result() for metric in self.metrics}

@@ -40,19 +40,27 @@ class SSGAN(GAN):
         self.supervised_tracker = keras.metrics.Mean(name="supervised_loss")
         self.error_tracker = keras.metrics.Mean(name="error")
 
+    @property
+    def label_classes(self) -> int:
+        """The classifier's K classes, which the labelled batch's labels index."""
+        return self.num_classes
+
     def compile(self, d_optimizer, g_optimizer, feature_matching: bool = True,
                 unsupervised_weight: float = 1.0, d_loss_fn: Callable = losses.bce_d_loss,
                 g_loss_fn: Callable = losses.non_saturating_g_loss,
                 feature_loss_fn: Callable = losses.feature_matching_loss, jit_compile: bool = False,
-                steps_per_execution: int = 1):
+                steps_per_execution: int = 1, **options):
         """Set the optimizers and the losses.
 
         The classifier minimises ``supervised_loss`` on the labelled batch plus
         ``unsupervised_weight`` times ``d_loss_fn`` on the real-vs-generated logits of
         the unlabelled and the generated batch.  The generator minimises
         ``feature_loss_fn(real_features, fake_features)`` (``feature_matching=True``)
-        or ``g_loss_fn`` on its samples' real-vs-generated logits.
+        or ``g_loss_fn`` on its samples' real-vs-generated logits.  The other options of
+        ``GAN.compile`` (penalties, ``n_critic``, ...) are refused with a reason.
         """
+        self._refuse_options(options, "the classifier's update (labelled, unlabelled and generated "
+                                      "batches) is a step of its own that these options do not reach")
         if not unsupervised_weight >= 0:
             raise ValueError(f"unsupervised_weight must be >= 0, got {unsupervised_weight}")
         super().compile(d_optimizer, g_optimizer, d_loss_fn, g_loss_fn, feature_matching=feature_matching,
