@@ -27,6 +27,25 @@ def test_readme_tables_match_the_benchmark_results():
         assert update_readme.render(text, sections) == text, f"{path.name} is stale: run `make readme`"
 
 
+def test_footer_numbers_come_from_the_results_and_the_code(monkeypatch):
+    # The floor of real images and the sample count were typed into three footers.
+    update_readme = load_tool("update_readme")
+    real = update_readme._load
+    floor = {"n": 2000, "fid": 4.25, "classifier_score": 9.5}
+
+    def load(name):
+        return {**real(name), "floor": floor} if name == "keras_dcgan" else real(name)
+
+    monkeypatch.setattr(update_readme, "_load", load)
+    tricks = update_readme.tricks_dcgan_table()
+    assert "2,000 real images score 9.50, FID 4.2" in tricks and "Adam 2e-4" in tricks
+    assert "score 9.50, FID 4.2" in update_readme.ssgan_table()
+    floor["n"] = 500  # measured at another size: not quoted as the floor of 2,000 samples
+    assert "no real-image floor measured at 2,000 images" in update_readme.tricks_dcgan_table()
+    toy = update_readme.toy_losses_table()
+    assert "5 critic steps" in toy and "Adam 3e-3" in toy
+
+
 def test_readme_is_short_and_keeps_the_results_on_their_own_page():
     readme = (ROOT / "README.md").read_text()
     headings = re.findall(r"^## (.+)$", readme, re.M)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from ganbook import results
+from ganbook import recipes, results, training
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -36,6 +36,20 @@ def _seconds(value: float | None) -> str:
     if value is None:
         return "not measured"
     return f"{value:.0f} s" if value < 120 else f"{value / 60:.1f} min"
+
+
+def _rate(value: float) -> str:
+    """A learning rate as the papers write it: 3e-3, 2e-4."""
+    return f"{value:.0e}".replace("e-0", "e-")
+
+
+def _real_floor(n: int) -> str:
+    """What ``n`` real MNIST training images score on the book's evaluator, from the DCGAN
+    chapter's measured floor (keras_dcgan.json), or a note that it was measured at another size."""
+    floor = _load("keras_dcgan").get("floor", {})
+    if floor.get("n") != n:
+        return f"no real-image floor measured at {n:,} images"
+    return f"{n:,} real images score {floor['classifier_score']:.2f}, FID {floor['fid']:.1f}"
 
 
 def profile_times_table() -> str:
@@ -86,9 +100,13 @@ def toy_losses_table() -> str:
              "|---" * (1 + len(results["toys"])) + "|"]
     lines += [f"| {loss} | " + " | ".join(cell(rows[loss, t]) for t in results["toys"]) + " |"
               for loss in results["losses"]]
+    wgans = {name: s for name, s in training.TOY_SETUPS.items() if s.n_critic > 1}
+    others = {s.learning_rate for s in training.TOY_SETUPS.values() if s.n_critic == 1}
+    critic_steps = " or ".join(str(n) for n in sorted({s.n_critic for s in wgans.values()}))
     lines += ["", f"Mean ± sd over {results['seeds']} seeds; {results['steps']} generator steps, each loss "
-              "with its setup in `training.TOY_SETUPS` (the two WGANs with their papers' optimizers and "
-              "learning rates, five critic steps each on a fresh batch; the others with Adam 3e-3), "
+              f"with its setup in `training.TOY_SETUPS` (the WGANs with their papers' optimizers "
+              f"and learning rates, {critic_steps} critic steps each on a fresh batch; the others with Adam "
+              f"{' or '.join(map(_rate, sorted(others)))}), "
               f"batch {results['batch_size']}, modes with sigma {results['mode_std']}. Measured "
               f"{results['measured_at']} by `benchmarks/toy_losses.py` "
               f"({results['machine']}, {results['total_seconds'] / 60:.1f} min)."]
@@ -236,11 +254,13 @@ def ssgan_table() -> str:
         return "_No measurement yet: run `python benchmarks/ssgan_mnist.py`._"
     lines = ["| data | classifier | test error, mean ± sd | each label seed | generator's FID, "
              "classifier score | trained |", "|---|---|---|---|---|---|"]
+    n_samples = 0
     for dataset, variants in results["results"].items():
         for variant in ("supervised_clean", "supervised", "fm", "fm_squared", "non_saturating"):
             if variant not in variants:
                 continue
             runs = variants[variant]["runs"]
+            n_samples = runs[0].get("samples", {}).get("n", n_samples)
             mean, sd = _mean_sd([100 * r["error"] for r in runs])
             each = ", ".join(f"{100 * r['error']:.2f}" for r in runs)
             samples = "–"
@@ -256,8 +276,8 @@ def ssgan_table() -> str:
     lines += ["", f"{results['labels_per_class']} labels per class drawn with `data.labeled_subset` for "
               f"each seed, every training image unlabelled, errors on the held-out test images; "
               f"supervised rows train {results['supervised_steps']:,} steps on the labels alone; FID and "
-              f"classifier score of 2,000 generated images on the book's evaluator (real images: about "
-              f"2.7 and 9.8 on MNIST). Measured by `benchmarks/ssgan_mnist.py`, file last written "
+              f"classifier score of {n_samples:,} generated images on the book's evaluator "
+              f"({_real_floor(n_samples)} on MNIST). Measured by `benchmarks/ssgan_mnist.py`, file last written "
               f"{results['measured_at']} ({results['machine']}); data: {data}."]
     return "\n".join(lines)
 
@@ -290,7 +310,9 @@ def _tricks_table(part_name: str, headers: list[str], cells, footer: str) -> str
     lines = ["| " + " | ".join(headers) + " |", "|---" * len(headers) + "|"]
     lines += [f"| {label} | " + " | ".join(cells(row)) + " |" for label, row in part["rows"].items()]
     seeds = len(next(iter(part["rows"].values()))["runs"])
-    return "\n".join(lines + ["", footer.format(steps=part["steps"], seeds=seeds, **results)])
+    n_samples = next(iter(part["rows"].values()))["runs"][0].get("n", 0)
+    return "\n".join(lines + ["", footer.format(steps=part["steps"], seeds=seeds, n_samples=n_samples,
+                                                 floor=_real_floor(n_samples), **results)])
 
 
 def _mean_sd_cell(runs: list, key: str, scale: float = 1.0, digits: int = 2, unit: str = "") -> str:
@@ -306,9 +328,9 @@ def tricks_dcgan_table() -> str:
                      _mean_sd_cell(row["runs"], "fid", digits=0),
                      f"{_mean_sd([r['class_kl'] for r in row['runs']])[0]:.3f}",
                      f"{_mean_sd([r['ms_per_step'] for r in row['runs']])[0]:.0f}"],
-        "The plain DCGAN (`tricks.plain_dcgan()`: Radford et al.'s recipe at the book's sizes, Adam 2e-4) "
-        "with one trick at a time, {steps:,} steps, mean ± sd over {seeds} seeds; metrics of 2,000 samples "
-        "on the book's evaluator (real images: score 9.83, FID 2.7). Measured by "
+        "The plain DCGAN (`tricks.plain_dcgan()`: Radford et al.'s recipe at the book's sizes, Adam "
+        f"{_rate(recipes.plain_dcgan().g_learning_rate)}) with one trick at a time, {{steps:,}} steps, mean ± sd "
+        "over {seeds} seeds; metrics of {n_samples:,} samples on the book's evaluator ({floor}). Measured by "
         "`benchmarks/tricks_ablation.py`, file last written {measured_at} ({machine}); data: {data}.")
 
 
