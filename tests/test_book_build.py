@@ -81,3 +81,47 @@ def test_every_glossary_and_errata_link_resolves_in_the_built_book():
             assert target_file.is_file(), f"{page}: {href} points at a missing page"
             if anchor:
                 assert anchor in _parse(target_file).ids, f"{page}: no #{anchor} in {target}"
+
+
+class _TextOutsideMath(HTMLParser):
+    """The page's visible text outside code, scripts and MathJax's math elements."""
+
+    SKIPPED = {"script", "style", "pre", "code"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("br", "img", "hr", "meta", "link", "input", "wbr"):
+            return
+        classes = dict(attrs).get("class") or ""
+        self.stack.append(tag in self.SKIPPED or "math" in classes.split())
+
+    def handle_endtag(self, tag):
+        if tag not in ("br", "img", "hr", "meta", "link", "input", "wbr") and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not any(self.stack):
+            self.text.append(data)
+
+
+def stray_dollars(html_text: str) -> list[str]:
+    """Snippets of text around every '$' that MathJax will not typeset."""
+    parser = _TextOutsideMath()
+    parser.feed(html_text)
+    text = "".join(parser.text)
+    return [text[max(0, i - 40):i + 40] for i, ch in enumerate(text) if ch == "$"]
+
+
+def test_no_tex_is_left_outside_the_maths_on_any_page():
+    # A line inside $...$ that starts with "+ " becomes a list item, and the TeX shows raw.
+    assert stray_dollars('<p><span class="math notranslate">\\(a + b\\)</span> <code>$x</code></p>') == []
+    assert stray_dollars("<ul><li><p>p_g)$; a small network</p></li></ul>") != []
+    html = SMOKE_OUTPUT / "_build" / "html" / "book"
+    if not (html / "glossary.html").is_file():
+        test_book_builds_without_warnings_in_the_smoke_profile()
+    stray = {page.name: found for page in sorted(html.glob("*.html"))
+             if (found := stray_dollars(page.read_text()))}
+    assert not stray, stray
