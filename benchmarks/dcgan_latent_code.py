@@ -7,10 +7,12 @@ pieces (a one-hot code of ``CODES`` categories, times ``CODE_SCALE``, appended t
 after the generator's first, linear layer, a mixture of Gaussians with learned means,
 as in DeLiGAN and InfoGAN's categorical code, without any labels) removes the need to
 pass between them.  Two more variants give the discriminator a
-minibatch-standard-deviation feature, against categories that collapse onto one digit,
-and train 2,500 steps; the chapter's uses twice as many categories as there are digits.
-Each trains on the same images for several seeds; writes results/dcgan_latent_code.json
-(variants not run keep their earlier results there).
+minibatch-standard-deviation feature, against categories that collapse onto one digit;
+the chapter's uses twice as many categories as there are digits.  Every variant trains
+the chapter's ``STEPS`` on the same images for several seeds, and a coded variant also
+reports how many different digits its categories' majorities are (``PER_CATEGORY``
+samples per category).  Writes results/dcgan_latent_code.json (variants not run keep
+their earlier results there).
 Usage: python benchmarks/dcgan_latent_code.py [--variants plain code code+mbstd book] [--seeds 0 1 2]
 """
 
@@ -28,15 +30,16 @@ import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, metrics
 
 N_TRAIN, N_EVAL = 8000, 2000
+STEPS = 2500  # the chapter's run, for every variant: equal steps, equal compute
+PER_CATEGORY = 200
 
-
-# key: (label, settings changed from the chapter's, training steps)
+# key: (label, settings changed from the chapter's)
 VARIANTS = {
-    "plain": ("plain DCGAN (z ~ N(0, I))", dict(CODES=0, MINIBATCH_STDDEV=False), 2000),
-    "code": ("+ one-hot code (10 categories x 3)", dict(CODES=10, MINIBATCH_STDDEV=False), 2000),
-    "code+mbstd": ("+ one-hot code (10 x 3) + minibatch stddev in D", dict(CODES=10), 2500),
+    "plain": ("plain DCGAN (z ~ N(0, I))", dict(CODES=0, MINIBATCH_STDDEV=False)),
+    "code": ("+ one-hot code (10 categories x 3)", dict(CODES=10, MINIBATCH_STDDEV=False)),
+    "code+mbstd": ("+ one-hot code (10 x 3) + minibatch stddev in D", dict(CODES=10)),
     "book": (f"+ one-hot code ({BOOK_DCGAN['CODES']} x {BOOK_DCGAN['CODE_SCALE']:g}) + minibatch "
-             "stddev in D (the chapter's)", {}, 2500),
+             "stddev in D (the chapter's)", {}),
 }
 
 
@@ -52,6 +55,18 @@ def ambiguity(images: np.ndarray) -> dict:
             "unsure_top_two": float(top_two[unsure].sum(1).mean())}
 
 
+def majority_digits(gan) -> int | None:
+    """How many different digits the categories of ``gan``'s code draw most often (None
+    without a code): 10 when every digit has a category of its own."""
+    if not gan.codes:
+        return None
+    category = np.repeat(np.arange(gan.codes), PER_CATEGORY)
+    samples = gan.generate(len(category), seed=5, category=category)
+    digits = metrics.load_evaluator("mnist").features_and_probabilities(samples)[1].argmax(1)
+    majority = [np.bincount(digits[category == k], minlength=10).argmax() for k in range(gan.codes)]
+    return len(set(majority))
+
+
 def run(changes: dict, images: np.ndarray, steps: int, seed: int) -> dict:
     """Train the chapter's GAN with ``changes`` for ``steps`` steps; return its final
     metrics and training time."""
@@ -64,7 +79,8 @@ def run(changes: dict, images: np.ndarray, steps: int, seed: int) -> dict:
     seconds = time.perf_counter() - start
     samples = gan.generate(N_EVAL, seed=1)
     return {"seed": seed, "steps": int(gan.step.numpy()), "train_seconds": round(seconds, 1),
-            **metrics.evaluate(samples, "mnist"), **ambiguity(samples)}
+            **metrics.evaluate(samples, "mnist"), **ambiguity(samples),
+            "majority_digits": majority_digits(gan)}
 
 
 def main() -> None:
@@ -77,14 +93,15 @@ def main() -> None:
     previous = RESULTS_DIR / "dcgan_latent_code.json"
     results = json.loads(previous.read_text())["variants"] if previous.is_file() else {}
     for key in args.variants:
-        name, changes, steps = VARIANTS[key]
+        name, changes = VARIANTS[key]
         results[name] = []
         for seed in args.seeds:
-            results[name].append(run(changes, images, steps, seed))
+            results[name].append(run(changes, images, STEPS, seed))
             r = results[name][-1]
             print(f"{name}, seed {seed}: score {r['classifier_score']:.2f}, class KL "
-                  f"{r['class_kl']:.3f}, FID {r['fid']:.1f}, unsure {r['unsure_share']:.3f}", flush=True)
-    order = [name for name, _, _ in VARIANTS.values() if name in results]
+                  f"{r['class_kl']:.3f}, FID {r['fid']:.1f}, unsure {r['unsure_share']:.3f}, "
+                  f"majority digits {r['majority_digits']}", flush=True)
+    order = [name for name, _ in VARIANTS.values() if name in results]
     write_results("dcgan_latent_code", {
         "variants": {name: results[name] for name in order}, "n_eval": N_EVAL,
         "data": dataset.describe().splitlines()[0], "floor": metrics.real_floor("mnist", N_EVAL),

@@ -9,7 +9,9 @@ The ``moonshot`` part trains the plain DCGAN and the combination for ``--moonsho
 (the DCGAN chapter's 2,500), to compare with that chapter's model.
 Usage: python benchmarks/tricks_ablation.py [--parts dcgan grid moonshot] [--tricks ...]
        [--seeds 0 1 2] [--combine decay minibatch_discrimination ...]
-(``--tricks --combine a b`` adds only the combination to the earlier results.)
+(``--tricks --combine a b`` adds only the combination to the earlier results;
+``--keep-plain`` reruns only the named tricks and keeps the stored plain row, for a trick
+whose code changed.)
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import data, toy, tricks
 
 
-def rows_to_run(names: list[str], part: str, combine: list[str]) -> dict[str, list[str]]:
+def rows_to_run(names: list[str], part: str, combine: list[str],
+                keep_plain: bool = False) -> dict[str, list[str]]:
     """Row label -> the tricks of that row: the plain recipe, each trick alone, the combination.
 
-    Without single tricks (``--tricks`` given no names) only the combination runs, and
-    the part keeps its earlier plain row; the moonshot always trains its own plain row.
+    Without single tricks (``--tricks`` given no names), or with ``keep_plain``, the part
+    keeps its earlier plain row; the moonshot always trains its own plain row.
     """
-    rows = {"plain": []} if names or part == "moonshot" else {}
+    rows = {"plain": []} if (names and not keep_plain) or part == "moonshot" else {}
     for name in names:
         if part != "grid" or not tricks.TRICKS[name].images_only:
             rows[name] = [name]
@@ -48,6 +51,8 @@ def main() -> None:
     parser.add_argument("--dcgan-steps", type=int, default=1000)
     parser.add_argument("--toy-steps", type=int, default=2000)
     parser.add_argument("--moonshot-steps", type=int, default=2500)
+    parser.add_argument("--keep-plain", action="store_true",
+                        help="keep the stored plain rows; run only the named tricks")
     args = parser.parse_args()
     path = RESULTS_DIR / "tricks_ablation.json"
     results = json.loads(path.read_text()) if path.is_file() else {}
@@ -62,7 +67,9 @@ def main() -> None:
         if rows["steps"] != steps:  # earlier rows of another budget no longer compare
             rows["rows"] = {}
         rows["steps"] = steps
-        to_run = rows_to_run(args.tricks if part != "moonshot" else [], part, args.combine)
+        if args.keep_plain and "plain" not in rows["rows"]:
+            parser.error(f"--keep-plain: no stored plain row of {steps} steps for the {part} part")
+        to_run = rows_to_run(args.tricks if part != "moonshot" else [], part, args.combine, args.keep_plain)
         for label, names in to_run.items():
             if part == "moonshot" and label == "plain" and not args.tricks and label in rows["rows"]:
                 continue  # a further combination compares with the plain runs already stored
@@ -82,6 +89,8 @@ def main() -> None:
                 runs.append(run)
             description = "; ".join(tricks.TRICKS[n].description for n in names) or "the plain recipe"
             rows["rows"][label] = {"description": description, "runs": runs}
+            # single tricks first, in the order measured, the combinations last
+            rows["rows"] = dict(sorted(rows["rows"].items(), key=lambda row: row[0].startswith("combined")))
             # after every row, so an interrupted run keeps what it measured
             write_results("tricks_ablation", {"parts": parts, "data": mnist.describe().splitlines()[0]})
 

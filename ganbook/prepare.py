@@ -234,7 +234,8 @@ def prepare_fashion_mnist_from_idx(
         check_every_class(spec, arrays["y_test"], spec.full_sizes[1] // 10, "test")
     dataset = Dataset(
         "fashion_mnist", arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"],
-        {"source": f"IDX files in {Path(idx_dir).resolve()}",
+        # Where the copy lay is this machine's business, not the data's provenance.
+        {"source": "the published IDX files (Xiao et al., 2017), from a local copy",
          "complete": sizes == spec.full_sizes},
     )
     return save_dataset(dataset, out_dir)

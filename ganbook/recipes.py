@@ -45,6 +45,7 @@ class Recipe:
     decay: bool = False                         # cosine decay of both learning rates to 0
     unit_range: bool = False                    # images in [0, 1] from a sigmoid generator
     ema: bool = False                           # sample from a moving average of the generator
+    clip_norm: float | None = None              # clip each player's gradients to this global norm
     penalties: dict = field(default_factory=lambda: {"d": [], "g": []})  # factories
     callback_factories: list = field(default_factory=list)  # f(steps) -> Callback
     tricks: tuple = ()
@@ -60,7 +61,8 @@ class Recipe:
             discriminator = models.make_dcgan_discriminator(**self.d_options)
         else:
             generator = models.make_mlp(self.latent_dim, 2, (128, 128), name="toy_generator", **self.g_options)
-            discriminator = models.make_mlp(2, 1, (128, 128), name="toy_discriminator", **self.d_options)
+            discriminator = models.make_mlp(2, 1, **{"hidden": (128, 128), **self.d_options},
+                                            name="toy_discriminator")
         gan = training.GAN(generator, discriminator, seed=seed)
         penalties = {side: [make() for make in makers] for side, makers in self.penalties.items()}
         callbacks = [p for side in penalties.values() for p in side if isinstance(p, keras.callbacks.Callback)]
@@ -76,14 +78,15 @@ class Recipe:
     def _optimizer(self, learning_rate: float, steps: int, kind: str):
         rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps) if self.decay else learning_rate
         if kind == "sgd":
-            return keras.optimizers.SGD(rate)
-        return keras.optimizers.Adam(rate, beta_1=self.betas[0], beta_2=self.betas[1])
+            return keras.optimizers.SGD(rate, global_clipnorm=self.clip_norm)
+        return keras.optimizers.Adam(rate, beta_1=self.betas[0], beta_2=self.betas[1], global_clipnorm=self.clip_norm)
 
 
 def plain_dcgan() -> Recipe:
     """Radford et al. (2015) at the book's sizes: batch norm and ReLU in G, LeakyReLU(0.2) and
     no batch norm in D, z ~ N(0, I) of 100 numbers, Adam 2e-4 with beta_1 = 0.5, the
-    non-saturating loss, images in [-1, 1]."""
+    non-saturating loss, images in [-1, 1].  Their discriminator's batch norm is left
+    out, to be measured as the trick ``batch_norm_separate``."""
     return Recipe("dcgan", latent_dim=100)
 
 
@@ -145,6 +148,16 @@ def _ema(recipe: Recipe) -> None:
     recipe.ema = True
 
 
+def _dropout_in_g(recipe: Recipe) -> None:
+    # The DCGAN generator's dropout is always NoiseDropout; the MLP's only when asked.
+    recipe.g_options.update(dropout=0.3, **({"dropout_when_sampling": True} if recipe.kind == "toy" else {}))
+
+
+def _wider_d(recipe: Recipe) -> None:
+    # Twice the discriminator's width: its capacity, as source 002 advises against collapse.
+    recipe.d_options.update(width=64) if recipe.kind == "dcgan" else recipe.d_options.update(hidden=(256, 256))
+
+
 def _augment(recipe: Recipe) -> None:
     recipe.compile_options["augment"] = partial(diff_augment, max_shift=2, cutout=8)
 
@@ -171,12 +184,19 @@ TRICKS: dict[str, Trick] = {
     "relu_in_d": Trick("ReLU instead of LeakyReLU in D", _set("d_options", activation="relu"), images_only=True),
     "max_pool": Trick("max-pooling instead of strided convolutions in D",
                       _set("d_options", downsample="max_pool"), images_only=True),
+    "avg_pool": Trick("average pooling instead of strided convolutions in D (source 003)",
+                      _set("d_options", downsample="avg_pool"), images_only=True),
+    "instance_norm": Trick("instance normalisation in D, where batch norm would go (source 003)",
+                           _set("d_options", instance_norm=True), images_only=True),
+    "wider_d": Trick("a discriminator twice as wide (source 002, against mode collapse)", _wider_d),
+    "gradient_clipping": Trick("both players' gradients clipped to a global norm of 20 (source 003's SSGAN)",
+                               lambda r: setattr(r, "clip_norm", 20.0)),
     "pixel_shuffle": Trick("pixel shuffle instead of transposed convolutions in G",
                            _set("g_options", upsample="pixel_shuffle"), images_only=True),
     "sgd_for_d": Trick("SGD (10x the learning rate) for D, Adam for G", _sgd_for_d),
     "ttur": Trick("two time-scales: D's learning rate x2, G's / 2 (Heusel et al.)", _ttur),
     "instance_noise": Trick("instance noise on D's input, annealed to 0 (Sønderby et al.)", _instance_noise),
-    "dropout_in_g": Trick("dropout 0.3 in G", _set("g_options", dropout=0.3)),
+    "dropout_in_g": Trick("dropout 0.3 in G, in training and sampling (pix2pix; ganhacks tip 17)", _dropout_in_g),
     "loss_threshold": Trick("train D only while its loss is above 1.0 (2 log 2 = 1.39 at equilibrium)",
                             _set("compile_options", d_loss_threshold=1.0)),
     "spectral_norm": Trick("spectral normalisation in D (Miyato et al.)", _set("d_options", spectral_norm=True)),

@@ -68,12 +68,33 @@ def test_ambiguity_of_real_digits_and_of_a_blend_of_two():
     assert 0.5 < blend["unsure_entropy_share"] <= 1.0
 
 
+class _DigitsByCategory:
+    """A stand-in generator whose category k draws real test images of digit ``k % spread``."""
+
+    def __init__(self, codes: int, spread: int):
+        from ganbook import data
+
+        self.codes, self.spread = codes, spread
+        self.digits = data.load_dataset("mnist")
+
+    def generate(self, n, seed, category):
+        by_digit = {d: self.digits.x_test[self.digits.y_test == d] for d in range(10)}
+        return np.stack([by_digit[k % self.spread][i % 50] for i, k in enumerate(category)])
+
+
+@pytest.mark.parametrize(("codes", "spread", "expected"), [(10, 3, 3), (20, 10, 10), (0, 10, None)])
+def test_majority_digits_counts_the_digits_the_categories_draw_most(codes, spread, expected):
+    import dcgan_latent_code
+
+    assert dcgan_latent_code.majority_digits(_DigitsByCategory(codes, spread)) == expected
+
+
 def test_benchmark_variants_differ_only_where_their_labels_say():
     from dcgan_latent_code import VARIANTS
 
     from ganbook import models
 
-    built = {key: make_book_dcgan(10, **changes) for key, (_, changes, _) in VARIANTS.items()}
+    built = {key: make_book_dcgan(10, **changes) for key, (_, changes) in VARIANTS.items()}
     has_stddev = {key: any(isinstance(layer, models.MinibatchStddev) for layer in gan.discriminator.layers)
                   for key, gan in built.items()}
     assert has_stddev == {"plain": False, "code": False, "code+mbstd": True, "book": True}
@@ -113,6 +134,9 @@ def test_tricks_ablation_rows_skip_image_tricks_on_the_grid_and_keep_earlier_pla
     # no single tricks: only the combination, the plain row stays as measured before
     assert rows_to_run([], "dcgan", ["r1", "ema"]) == {"combined: r1 + ema": ["r1", "ema"]}
     assert rows_to_run([], "moonshot", ["r1"]) == {"plain": [], "combined: r1": ["r1"]}
+    # a changed trick alone, against the stored plain row
+    assert rows_to_run(["dropout_in_g"], "grid", [], keep_plain=True) == {"dropout_in_g": ["dropout_in_g"]}
+    assert rows_to_run([], "moonshot", [], keep_plain=True) == {"plain": []}
 
 
 def test_tutorial_step_updates_both_networks_at_once_from_one_generated_batch():

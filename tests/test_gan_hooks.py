@@ -86,7 +86,26 @@ def test_mixed_batches_score_real_and_fake_in_one_call():
     assert sizes == [8, 8, 8]  # D: real, fake; G: fake
     sizes.clear()
     mixed.train_step(tf.constant(vectors(8)))
-    assert sizes == [16, 8]
+    assert sizes == [16, 16]  # G's batch is scored beside a real one, as D learned it
+
+
+def test_with_mixed_batches_the_generator_is_judged_under_mixed_batch_statistics():
+    # D normalises with its batch's statistics: G's loss is that of its half of a mixed
+    # batch, computed here by hand.
+    def normalising_discriminator():
+        inputs = keras.Input((6,))
+        normalised = keras.layers.BatchNormalization(center=False, scale=False)(inputs)
+        return keras.Model(inputs, keras.layers.Dense(1, kernel_initializer="ones")(normalised))
+
+    gan = gan_with(normalising_discriminator(), lr=0.0, mixed_batches=True)
+    gan.run_eagerly = True
+    real = tf.constant(vectors(8))
+    fake = gan._generate(gan._step_noise(8, gan._noise_seed(gan.n_critic)), None, training=True)
+    g_loss = float(gan.train_step(real)["g_loss"])  # learning rate 0: nothing moves
+    logits = gan.discriminator(tf.concat([real, fake], 0), training=True)[8:]
+    assert g_loss == pytest.approx(float(losses.non_saturating_g_loss(logits)), rel=1e-5)
+    alone = gan.discriminator(fake, training=True)
+    assert g_loss != pytest.approx(float(losses.non_saturating_g_loss(alone)), rel=1e-3)
 
 
 def test_discriminator_pauses_while_its_loss_is_below_the_threshold():

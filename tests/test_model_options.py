@@ -17,8 +17,31 @@ def test_generator_options_change_only_what_they_name():
     assert shuffled(z).shape == (3, 28, 28, 1)
     unit = np.asarray(models.make_dcgan_generator(8, 4, output="sigmoid")(z))
     assert unit.min() >= 0 and unit.max() <= 1
-    assert kinds(models.make_dcgan_generator(8, 4, dropout=0.3)).count("Dropout") == 3
+    assert kinds(models.make_dcgan_generator(8, 4, dropout=0.3)).count("NoiseDropout") == 3
     assert kinds(models.make_dcgan_generator(8, 4)) == kinds(models.make_dcgan_generator(8, 4, upsample="transposed"))
+
+
+def test_dropout_in_the_generator_stays_on_when_sampling():
+    # ganhacks' tip 17: dropout in G at training and at test time; the same z then gives
+    # two different images, where a plain Dropout would give the same one twice.
+    z = np.random.default_rng(0).normal(size=(2, 8)).astype("float32")
+    noisy = models.make_dcgan_generator(8, 4, dropout=0.5)
+    assert not np.allclose(noisy(z, training=False), noisy(z, training=False))
+    plain = models.make_dcgan_generator(8, 4)
+    np.testing.assert_array_equal(plain(z, training=False), plain(z, training=False))
+    x = np.ones((1, 1000), "float32")
+    kept = np.asarray(models.NoiseDropout(0.3, seed=1)(x, training=False))
+    assert 0.6 < (kept > 0).mean() < 0.8 and np.allclose(kept[kept > 0], 1 / 0.7)
+
+
+def test_noise_dropout_survives_saving(tmp_path):
+    import keras
+
+    model = models.make_mlp(2, 2, (4,), dropout=0.2, dropout_when_sampling=True)
+    model.save(tmp_path / "g.keras")
+    loaded = keras.saving.load_model(tmp_path / "g.keras")
+    assert [type(layer).__name__ for layer in loaded.layers].count("NoiseDropout") == 1
+    assert loaded.layers[1].rate == 0.2
 
 
 def test_pixel_shuffle_moves_channels_into_space():
@@ -61,3 +84,21 @@ def test_discriminator_options_change_only_what_they_name():
 def test_bad_options_are_rejected_with_the_allowed_values(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_instance_norm_in_d_normalises_each_image_on_its_own():
+    d = models.make_dcgan_discriminator(8, instance_norm=True)
+    assert kinds(d).count("GroupNormalization") == 2 and "BatchNormalization" not in kinds(d)
+    images = np.random.default_rng(0).normal(size=(4, 28, 28, 1)).astype("float32")
+    # An image's score does not depend on the batch it came in, in training mode too.
+    np.testing.assert_allclose(d(images, training=True)[:1], d(images[:1], training=True), rtol=1e-4, atol=1e-5)
+    batch_normed = models.make_dcgan_discriminator(8, batch_norm=True)
+    assert not np.allclose(batch_normed(images, training=True)[:1], batch_normed(images[:1], training=True))
+    with pytest.raises(ValueError, match="batch_norm or instance_norm"):
+        models.make_dcgan_discriminator(8, batch_norm=True, instance_norm=True)
+
+
+def test_average_pooling_replaces_the_strides():
+    d = models.make_dcgan_discriminator(8, downsample="avg_pool")
+    assert kinds(d).count("AveragePooling2D") == 3 and "MaxPooling2D" not in kinds(d)
+    assert d(np.zeros((2, 28, 28, 1), "float32")).shape == (2, 1)

@@ -128,6 +128,18 @@ def test_code_fits_the_page_width(notebook):
     assert not long_lines, f"lines over 80 characters: {long_lines}"
 
 
+def test_figures_are_sized_to_be_read_on_the_page(notebook):
+    """The page's column is about 7 inches of a figure at 100 dpi: a figure much wider is
+    shrunk until its titles cannot be read, so a figure is at most 11 inches wide and has
+    at most three panels in a row (more go onto a second row)."""
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    widths = [float(w) for w in re.findall(r"figsize=\(\s*([\d.]+)\s*,", code)]
+    assert all(w <= 11 for w in widths), f"figures wider than 11 inches: {widths}"
+    rows = re.findall(r"subplots\(\s*\d+\s*,\s*([^,)]+)", code)
+    too_many = [n for n in rows if not (n.strip().isdigit() and int(n) <= 3)]
+    assert not too_many, f"subplot rows of more than three panels, or of a computed count: {too_many}"
+
+
 HIDDEN_KINDS = ("# Drift check:", "# Claim check:", "# Build only:")
 
 

@@ -135,6 +135,8 @@ def test_partial_fashion_mnist_is_never_called_complete(tmp_path):
     fashion = data.load_dataset("fashion_mnist", data_dir=tmp_path / "out")
     assert fashion.x_train.shape == (30, 28, 28, 1)
     assert fashion.provenance["complete"] is False
+    # The provenance names the data, not the folder of the machine that prepared it.
+    assert "IDX files" in fashion.provenance["source"] and str(tmp_path) not in fashion.describe()
 
 
 def test_fashion_images_and_labels_must_pair_up(tmp_path):

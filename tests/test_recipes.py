@@ -48,6 +48,26 @@ def test_tricks_combine_and_the_base_recipe_stays_unchanged():
     assert base.d_options == {} and base.penalties == {"d": [], "g": []} and base.tricks == ()
 
 
+@pytest.mark.parametrize("base", [tricks.plain_toy_gan, tricks.plain_dcgan])
+def test_dropout_in_g_is_tested_as_its_tip_states_it_on_when_sampling(base):
+    gan, _ = tricks.with_tricks(base(), ["dropout_in_g"]).build(seed=0, steps=10)
+    assert [type(layer).__name__ for layer in gan.generator.layers].count("NoiseDropout") >= 2
+    z = gan.sample_noise(4, (0, 1))
+    assert not np.allclose(gan.generator(z, training=False), gan.generator(z, training=False))
+
+
+def test_the_seed_tips_change_what_they_name():
+    def built(base, name):
+        return tricks.with_tricks(base(), [name]).build(seed=0, steps=10)[0]
+
+    wide = built(tricks.plain_dcgan, "wider_d")
+    assert wide.discriminator.layers[0].filters == 2 * built(tricks.plain_dcgan, "ema").discriminator.layers[0].filters
+    assert [layer.units for layer in built(tricks.plain_toy_gan, "wider_d").discriminator.layers[:2]] == [256, 256]
+    clipped = built(tricks.plain_toy_gan, "gradient_clipping")
+    assert clipped.d_optimizer.global_clipnorm == clipped.g_optimizer.global_clipnorm == 20.0
+    assert built(tricks.plain_toy_gan, "ema").d_optimizer.global_clipnorm is None
+
+
 def test_unknown_tricks_and_image_tricks_on_toys_are_refused():
     with pytest.raises(ValueError, match="unknown trick 'dropout'; expected one of feature_matching"):
         tricks.with_tricks(tricks.plain_dcgan(), ["dropout"])
@@ -69,5 +89,8 @@ def test_mlp_options_for_the_toys():
     kinds = [type(layer).__name__ for layer in d.layers]
     assert kinds.count("SpectralNormalization") == 2 and "MinibatchDiscrimination" in kinds
     assert [type(layer).__name__ for layer in models.make_mlp(2, 2, (4, 4), dropout=0.5).layers].count("Dropout") == 2
+    sampled = [type(layer).__name__ for layer in models.make_mlp(2, 2, (4, 4), dropout=0.5,
+                                                                 dropout_when_sampling=True).layers]
+    assert sampled.count("NoiseDropout") == 2 and "Dropout" not in sampled
     with pytest.raises(ValueError, match="dropout must be a number"):
         models.make_mlp(2, 2, dropout=1.5)

@@ -203,18 +203,24 @@ def latent_code_table() -> str:
     def mean(runs: list, key: str) -> float:
         return sum(r[key] for r in runs) / len(runs)
 
-    lines = ["| variant | steps | classifier score (each seed) | class KL (each seed) | FID, mean | "
-             "unsure samples, mean | their share of the entropy, mean |", "|---|---|---|---|---|---|---|"]
+    def digits(runs: list) -> str:
+        return ", ".join("-" if r.get("majority_digits") is None else str(r["majority_digits"]) for r in runs)
+
+    lines = ["| variant | steps | classifier score (each seed) | class KL (each seed) | FID (each seed) | "
+             "unsure samples, mean | their share of the entropy, mean | digits with a category (each seed) |",
+             "|---|---|---|---|---|---|---|---|"]
     for name, runs in results["variants"].items():
         lines.append(f"| {name} | {runs[0]['steps']} | {_per_seed(runs, 'classifier_score', '.2f')} | "
-                     f"{_per_seed(runs, 'class_kl', '.3f')} | {mean(runs, 'fid'):.1f} | "
-                     f"{mean(runs, 'unsure_share'):.1%} | {mean(runs, 'unsure_entropy_share'):.0%} |")
+                     f"{_per_seed(runs, 'class_kl', '.3f')} | {_per_seed(runs, 'fid', '.1f')} | "
+                     f"{mean(runs, 'unsure_share'):.1%} | {mean(runs, 'unsure_entropy_share'):.0%} | "
+                     f"{digits(runs)} |")
     seeds = ", ".join(str(r["seed"]) for r in next(iter(results["variants"].values())))
     lines += ["", f"The Keras chapter's DCGAN and training settings with the changes each row names "
               f"(learning rates decaying to 0 over each run's steps), seeds {seeds}; "
               f"metrics on {results['n_eval']} samples (real images score "
               f"{results['floor']['classifier_score']:.2f}). A sample is unsure when the "
-              f"evaluator's top probability is below 0.9. Measured by "
+              f"evaluator's top probability is below 0.9; a category's digit is the one its "
+              f"samples show most often. Measured by "
               f"`benchmarks/dcgan_latent_code.py`, file last written {results['measured_at']} (a "
               f"run of some variants keeps the others' earlier rows; {results['machine']}); "
               f"data: {results['data']}."]

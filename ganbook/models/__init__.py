@@ -31,6 +31,7 @@ from ganbook.models.layers import (
     InstanceNoise,
     MinibatchDiscrimination,
     MinibatchStddev,
+    NoiseDropout,
     PixelShuffle,
     WeightNormDense,
     spectral_norm,
@@ -40,7 +41,8 @@ from ganbook.models.virtual_batch import VirtualBatchGenerator, VirtualBatchNorm
 from ganbook.models.wide import make_autoencoder_discriminator, make_dcgan64_discriminator, make_dcgan64_generator
 
 __all__ = ["DOWNSAMPLING", "NORMALIZATIONS", "UPSAMPLING", "InstanceNoise", "MinibatchDiscrimination",
-           "MinibatchStddev", "PixelShuffle", "VirtualBatchGenerator", "VirtualBatchNorm", "WeightNormDense",
+           "MinibatchStddev", "NoiseDropout", "PixelShuffle", "VirtualBatchGenerator", "VirtualBatchNorm",
+           "WeightNormDense",
            "make_autoencoder_discriminator", "make_conditional_generator", "make_dcgan64_discriminator",
            "make_dcgan64_generator", "make_dcgan_discriminator", "make_dcgan_generator", "make_mlp",
            "make_projection_discriminator", "make_ssgan_mlp_classifier", "make_ssgan_mlp_generator",

@@ -11,12 +11,20 @@ import numpy as np
 from keras import layers
 
 from ganbook._checks import check_output_shape, check_positive_int
-from ganbook.models.layers import InstanceNoise, MinibatchDiscrimination, MinibatchStddev, PixelShuffle, stack
+from ganbook.models.layers import (
+    InstanceNoise,
+    MinibatchDiscrimination,
+    MinibatchStddev,
+    NoiseDropout,
+    PixelShuffle,
+    stack,
+)
 from ganbook.models.layers import spectral_norm as spectrally_normalised
 from ganbook.models.virtual_batch import VirtualBatchGenerator, VirtualBatchNorm
 
 UPSAMPLING = ("transposed", "pixel_shuffle")
-DOWNSAMPLING = ("strided", "max_pool")
+DOWNSAMPLING = ("strided", "max_pool", "avg_pool")
+POOLS = {"max_pool": layers.MaxPooling2D, "avg_pool": layers.AveragePooling2D}
 OUTPUTS = {"tanh": "tanh", "sigmoid": "sigmoid"}
 ACTIVATIONS = {"leaky_relu": lambda: layers.LeakyReLU(0.2), "relu": layers.ReLU}
 
@@ -47,7 +55,8 @@ def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 
     ``upsample``: ``"transposed"`` (transposed convolution 4x4/2) or ``"pixel_shuffle"``
     (convolution 3x3 to four times the channels, then ``PixelShuffle``); ``output``:
     ``"tanh"`` (images in [-1, 1]) or ``"sigmoid"`` ([0, 1]); ``dropout`` > 0 adds
-    dropout after every hidden block, in training (noise inside the generator);
+    ``NoiseDropout`` after every hidden block, on in training and sampling alike (noise
+    inside the generator);
     ``normalization``: ``"batch"``; ``"synchronized"`` (batch normalisation whose
     statistics are those of the global batch under ``tf.distribute``, not of each
     replica's part; the same as ``"batch"`` on one device); or ``"virtual"``
@@ -64,7 +73,7 @@ def make_dcgan_generator(latent_dim: int = 16, width: int = 16, channels: int = 
     def block():  # what follows every hidden layer
         norm = (VirtualBatchNorm(reference_size) if normalization == "virtual"
                 else layers.BatchNormalization(synchronized=normalization == "synchronized"))
-        return [norm, layers.ReLU(), *([layers.Dropout(dropout)] if dropout else [])]
+        return [norm, layers.ReLU(), *([NoiseDropout(dropout)] if dropout else [])]
 
     def up(filters):
         if upsample == "transposed":
@@ -114,7 +123,7 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1, minibatch_stdde
                              activation: str = "leaky_relu", downsample: str = "strided",
                              batch_norm: bool = False, spectral_norm: bool = False,
                              minibatch_discrimination: int = 0, instance_noise: float = 0.0,
-                             features: bool = False) -> keras.Model:
+                             features: bool = False, instance_norm: bool = False) -> keras.Model:
     """DCGAN discriminator for 28x28 images: strided convolutions and LeakyReLU(0.2), no pooling.
 
     ``image -> conv 4x4/2 to 14x14xwidth -> conv 4x4/2 to 7x7x(2·width) -> conv 3x3/2
@@ -122,8 +131,10 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1, minibatch_stdde
     Options, each a trick of the Training tricks chapter: ``minibatch_stddev`` inserts a
     ``MinibatchStddev`` feature before the last convolution; ``activation``
     (``"leaky_relu"`` or ``"relu"``); ``downsample`` (``"strided"`` convolutions or
-    stride-1 convolutions followed by ``"max_pool"``); ``batch_norm`` after the second
-    and third convolutions; ``spectral_norm`` on every convolution and the last layer;
+    stride-1 convolutions followed by ``"max_pool"`` or ``"avg_pool"``); ``batch_norm``
+    after the second and third convolutions, or ``instance_norm`` there (each image's
+    feature maps normalised on their own, ``GroupNormalization(groups=-1)``);
+    ``spectral_norm`` on every convolution and the last layer;
     ``minibatch_discrimination`` kernels (``layers.MinibatchDiscrimination``) before the
     last layer; ``instance_noise``, the initial standard deviation of a
     ``layers.InstanceNoise`` input layer; ``features`` returns ``[logit, features]``,
@@ -134,22 +145,28 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1, minibatch_stdde
     _choose("downsample", downsample, DOWNSAMPLING)
     if minibatch_discrimination:
         check_positive_int("minibatch_discrimination", minibatch_discrimination)
+    if batch_norm and instance_norm:
+        raise ValueError("choose batch_norm or instance_norm for the discriminator, not both")
     wrap = spectrally_normalised if spectral_norm else (lambda layer: layer)
+
+    def normalisation():
+        return layers.BatchNormalization() if batch_norm else layers.GroupNormalization(groups=-1)
 
     def down(filters, kernel, normalise):
         if downsample == "strided":
             convolution = [wrap(layers.Conv2D(filters, kernel, strides=2, padding="same"))]
         else:
             convolution = [wrap(layers.Conv2D(filters, kernel, padding="same")),
-                           layers.MaxPooling2D(2, padding="same")]
-        return [*convolution, *([layers.BatchNormalization()] if normalise else []), ACTIVATIONS[activation]()]
+                           POOLS[downsample](2, padding="same")]
+        return [*convolution, *([normalisation()] if normalise else []), ACTIVATIONS[activation]()]
 
+    normalised = batch_norm or instance_norm
     body = [
         *([InstanceNoise(instance_noise)] if instance_noise else []),
         *down(width, 4, False),
-        *down(2 * width, 4, batch_norm),
+        *down(2 * width, 4, normalised),
         *([MinibatchStddev()] if minibatch_stddev else []),
-        *down(4 * width, 3, batch_norm),
+        *down(4 * width, 3, normalised),
         layers.Flatten(),
     ]
     head = [*([MinibatchDiscrimination(minibatch_discrimination)] if minibatch_discrimination else []),

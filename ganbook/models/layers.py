@@ -3,7 +3,8 @@
 Besides the chapters' own layers (``WeightNormDense``, ``MinibatchStddev``,
 ``PixelShuffle``), the layers that are training tricks for the discriminator:
 ``MinibatchDiscrimination``, ``InstanceNoise`` (annealed by
-``callbacks.AnnealInstanceNoise``) and ``spectral_norm`` (Keras' own wrapper).
+``callbacks.AnnealInstanceNoise``) and ``spectral_norm`` (Keras' own wrapper); and the
+generator's ``NoiseDropout``.
 The generator's ``VirtualBatchNorm`` is in ``models.virtual_batch``.
 """
 
@@ -146,6 +147,20 @@ class MinibatchDiscrimination(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "num_kernels": self.num_kernels, "kernel_dim": self.kernel_dim}
+
+
+@keras.saving.register_keras_serializable(package="ganbook")
+class NoiseDropout(layers.Dropout):
+    """Dropout that stays on when the model is called with ``training=False``.
+
+    Dropout in a generator is a source of noise, used at training and at sampling time
+    alike (pix2pix; ganhacks' tip 17, "dropout in G in both train and test phase"); a
+    plain ``Dropout`` would sample from a network the discriminator never saw. Samples
+    from a generator with it differ from call to call, even for the same ``z``.
+    """
+
+    def call(self, inputs, training=None):
+        return super().call(inputs, training=True)
 
 
 @keras.saving.register_keras_serializable(package="ganbook")

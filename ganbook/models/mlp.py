@@ -10,7 +10,7 @@ import numpy as np
 from keras import layers
 
 from ganbook._checks import check_output_shape, check_positive_int
-from ganbook.models.layers import InstanceNoise, MinibatchDiscrimination, WeightNormDense, stack
+from ganbook.models.layers import InstanceNoise, MinibatchDiscrimination, NoiseDropout, WeightNormDense, stack
 from ganbook.models.layers import spectral_norm as spectrally_normalised
 
 
@@ -18,12 +18,13 @@ def make_mlp(input_dim: int, output_dim: int, hidden: Sequence[int] = (128, 128)
              activation: str = "relu", output_activation: str | None = None,
              name: str = "mlp", dropout: float = 0.0, spectral_norm: bool = False,
              minibatch_discrimination: int = 0, instance_noise: float = 0.0,
-             features: bool = False) -> keras.Model:
+             features: bool = False, dropout_when_sampling: bool = False) -> keras.Model:
     """A fully connected network ``input_dim -> hidden... -> output_dim``.
 
     Used as a generator (noise in, sample out) or a discriminator (sample in, one
     logit out) for the toy problems and the MLP GAN.  The options are tricks of the
-    Training tricks chapter: ``dropout`` after every hidden layer; ``spectral_norm`` on
+    Training tricks chapter: ``dropout`` after every hidden layer (``NoiseDropout``, on
+    when sampling too, with ``dropout_when_sampling``: a generator's); ``spectral_norm`` on
     every layer; ``minibatch_discrimination`` kernels before the last layer;
     ``instance_noise`` on the input; ``features`` returns ``[output, last hidden layer]``.
     """
@@ -39,7 +40,7 @@ def make_mlp(input_dim: int, output_dim: int, hidden: Sequence[int] = (128, 128)
     body = [InstanceNoise(instance_noise)] if instance_noise else []
     for width in hidden:
         body += [wrap(layers.Dense(width, activation=activation)),
-                 *([layers.Dropout(dropout)] if dropout else [])]
+                 *([(NoiseDropout if dropout_when_sampling else layers.Dropout)(dropout)] if dropout else [])]
     head = [*([MinibatchDiscrimination(minibatch_discrimination)] if minibatch_discrimination else []),
             wrap(layers.Dense(output_dim, activation=output_activation))]
     return stack((input_dim,), body, head, features, name, (output_dim,))

@@ -126,7 +126,8 @@ class GAN(keras.Model):
         - ``feature_matching``: the generator matches the batch means of D's features
           (``feature_loss_fn``) instead of fooling D; D must return [scores, features];
         - ``mixed_batches``: D scores real and generated images in one batch, so batch
-          normalisation in D sees both (the default scores them separately);
+          normalisation in D sees both, in D's step and in G's alike (the default scores
+          them separately);
         - ``d_loss_threshold``: skip D's update while its loss is below this.
 
         ``jit_compile`` and ``steps_per_execution`` are Keras' own speed settings.
@@ -402,9 +403,16 @@ class GAN(keras.Model):
             noise = self._step_noise(tf.shape(real)[0], seed)
             fake = self._generate(noise, labels, training=True)
             seed = replica_seed(seed)
-            fake_out = self._discriminate(self._seen(fake, _offset(seed, 3)), labels)
+            fake_seen = self._seen(fake, _offset(seed, 3))
+            if self.mixed_batches:
+                # G is judged by the function D learned: its batch scored beside a real
+                # one, as in D's step (batch norm in D then sees both here too).
+                real_out, fake_out = self._discriminate_both(self._seen(real, _offset(seed, 2)), fake_seen, labels)
+            else:
+                fake_out = self._discriminate(fake_seen, labels)
+                if self.feature_matching:
+                    real_out = self._discriminate(self._seen(real, _offset(seed, 2)), labels)
             if self.feature_matching:
-                real_out = self._discriminate(self._seen(real, _offset(seed, 2)), labels)
                 g_loss = self.feature_loss_fn(self._features(real_out), self._features(fake_out))
             else:
                 g_loss = self._g_loss(fake_out, noise, labels)
