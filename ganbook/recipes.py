@@ -155,7 +155,10 @@ def _dropout_in_g(recipe: Recipe) -> None:
 
 def _wider_d(recipe: Recipe) -> None:
     # Twice the discriminator's width: its capacity, as source 002 advises against collapse.
-    recipe.d_options.update(width=64) if recipe.kind == "dcgan" else recipe.d_options.update(hidden=(256, 256))
+    if recipe.kind == "dcgan":
+        recipe.d_options["width"] = 64
+    else:
+        recipe.d_options["hidden"] = (256, 256)
 
 
 def _augment(recipe: Recipe) -> None:
