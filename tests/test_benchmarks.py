@@ -75,11 +75,11 @@ class _DigitsByCategory:
         from ganbook import data
 
         self.codes, self.spread = codes, spread
-        self.digits = data.load_dataset("mnist")
+        digits = data.load_dataset("mnist")
+        self.by_digit = {d: digits.x_test[digits.y_test == d] for d in range(10)}
 
     def generate(self, n, seed, category):
-        by_digit = {d: self.digits.x_test[self.digits.y_test == d] for d in range(10)}
-        return np.stack([by_digit[k % self.spread][i % 50] for i, k in enumerate(category)])
+        return np.stack([self.by_digit[k % self.spread][i % 50] for i, k in enumerate(category)])
 
 
 @pytest.mark.parametrize(("codes", "spread", "expected"), [(10, 3, 3), (20, 10, 10), (0, 10, None)])

@@ -1,5 +1,6 @@
 """Tests of the DCGAN factories' options (the tricks the Training tricks chapter switches)."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -35,8 +36,6 @@ def test_dropout_in_the_generator_stays_on_when_sampling():
 
 
 def test_noise_dropout_survives_saving(tmp_path):
-    import keras
-
     model = models.make_mlp(2, 2, (4,), dropout=0.2, dropout_when_sampling=True)
     model.save(tmp_path / "g.keras")
     loaded = keras.saving.load_model(tmp_path / "g.keras")
