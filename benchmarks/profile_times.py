@@ -69,12 +69,16 @@ def main() -> None:
     args = parser.parse_args()
     notebooks = args.notebooks or sorted((ROOT / "book").glob("*.ipynb"))
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {"chapters": {}}
+    for entry in results["chapters"].values():  # entries of a file from before per-chapter dates
+        entry.setdefault("measured_at", results.get("measured_at"))
+        entry.setdefault("cpu", results.get("machine", {}).get("cpu"))
     for path in notebooks:
         entry = results["chapters"].setdefault(path.stem, {})
         for profile in args.profiles:
             seconds = run_notebook(path.resolve(), profile, keep=args.keep)
             entry[f"{profile}_seconds"] = round(seconds, 1)
             print(f"{path.stem:24s} {profile:5s} {seconds:7.1f} s", flush=True)
+        entry.update(measured_at=utc_now(), cpu=cpu_name())
     import keras
     import tensorflow as tf
 

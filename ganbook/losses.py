@@ -295,6 +295,35 @@ def began_convergence(real_loss, fake_loss, gamma: float) -> tf.Tensor:
 # --------------------------------------------------------------------------- registry
 
 
+# --------------------------------------------------------------------------- relativistic pairing (RpGAN)
+
+
+def relativistic_d_loss(real_scores, fake_scores) -> tf.Tensor:
+    """E softplus(D(fake) - D(real)), each real example paired with a generated one.
+
+    The relativistic pairing loss of Jolicoeur-Martineau (2019), the objective of
+    R3GAN (Huang et al., 2024): D is asked only that a real example score above the
+    generated one it is paired with, not that either score reach a fixed target.
+    """
+    real, fake = _paired(real_scores, fake_scores)
+    return tf.reduce_mean(tf.nn.softplus(fake - real))
+
+
+def relativistic_g_loss(real_scores, fake_scores) -> tf.Tensor:
+    """E softplus(D(real) - D(fake)): the generator's side of the pairing loss, which
+    needs the real scores too (each generated example must overtake its real partner)."""
+    real, fake = _paired(real_scores, fake_scores)
+    return tf.reduce_mean(tf.nn.softplus(real - fake))
+
+
+def _paired(real_scores, fake_scores) -> tuple[tf.Tensor, tf.Tensor]:
+    real, fake = _outputs(real_scores, "real_scores"), _outputs(fake_scores, "fake_scores")
+    if real.shape[0] is not None and fake.shape[0] is not None and real.shape[0] != fake.shape[0]:
+        raise ValueError(f"the pairing loss pairs real and generated examples one to one: "
+                         f"got {real.shape[0]} real and {fake.shape[0]} generated scores")
+    return real, fake
+
+
 class GanLoss(NamedTuple):
     """A discriminator loss and the matching generator loss."""
 

@@ -1,8 +1,9 @@
 """Penalties added to a player's loss: ``GAN.compile(d_penalty=..., g_penalty=...)``.
 
-A penalty is a callable ``penalty(gan, real, fake) -> scalar``: ``R1Penalty`` (the
-discriminator's slope on real data), ``callbacks.HistoricalAveraging`` (also a callback,
-which keeps the running mean of the weights), and ``combine_penalties`` to add several.
+A penalty is a callable ``penalty(gan, real, fake) -> scalar``: ``R1Penalty`` and
+``R2Penalty`` (the discriminator's slope on real and on generated data),
+``callbacks.HistoricalAveraging`` (also a callback, which keeps the running mean of the
+weights), and ``combine_penalties`` to add several.
 WGAN-GP's gradient penalty is built into the trainer (``gradient_penalty_weight``).
 """
 
@@ -15,6 +16,17 @@ import tensorflow as tf
 from ganbook._checks import check_non_negative
 
 
+def slope_penalty(discriminator, images, gamma: float) -> tf.Tensor:
+    """(γ/2) E ‖∇_x D(x)‖² over ``images``: the mean squared slope of D's score there."""
+    images = tf.convert_to_tensor(images, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(images)
+        scores = discriminator(images, training=True)
+    grads = tape.gradient(scores, images)
+    squared = tf.reduce_sum(tf.square(tf.reshape(grads, [tf.shape(grads)[0], -1])), axis=1)
+    return 0.5 * gamma * tf.reduce_mean(squared)
+
+
 class R1Penalty:
     """(γ/2) E_x ‖∇_x D(x)‖² on real images (Mescheder et al., 2018): the discriminator is
     penalised for a steep slope where the data is, which damps the oscillation of the
@@ -24,13 +36,16 @@ class R1Penalty:
         self.gamma = check_non_negative("gamma", gamma)
 
     def __call__(self, gan, real, fake) -> tf.Tensor:
-        real = tf.convert_to_tensor(real, tf.float32)
-        with tf.GradientTape() as tape:
-            tape.watch(real)
-            scores = gan.discriminator(real, training=True)
-        grads = tape.gradient(scores, real)
-        squared = tf.reduce_sum(tf.square(tf.reshape(grads, [tf.shape(grads)[0], -1])), axis=1)
-        return 0.5 * self.gamma * tf.reduce_mean(squared)
+        return slope_penalty(gan.discriminator, real, self.gamma)
+
+
+class R2Penalty(R1Penalty):
+    """(γ/2) E ‖∇_x D(x)‖² on generated images: R1's twin on the generator's side.
+    R3GAN (Huang et al., 2024) uses both, so that D is smooth around the data and
+    around the generator's samples alike."""
+
+    def __call__(self, gan, real, fake) -> tf.Tensor:
+        return slope_penalty(gan.discriminator, fake, self.gamma)
 
 
 def combine_penalties(*penalties: Callable) -> Callable | None:

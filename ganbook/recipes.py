@@ -196,6 +196,8 @@ TRICKS: dict[str, Trick] = {
                                lambda r: setattr(r, "clip_norm", 20.0)),
     "pixel_shuffle": Trick("pixel shuffle instead of transposed convolutions in G",
                            _set("g_options", upsample="pixel_shuffle"), images_only=True),
+    "packing": Trick("packing: D scores two images at once (PacGAN, Lin et al.)",
+                     _set("d_options", packing=2), images_only=True),
     "sgd_for_d": Trick("SGD (10x the learning rate) for D, Adam for G", _sgd_for_d),
     "ttur": Trick("two time-scales: D's learning rate x2, G's / 2 (Heusel et al.)", _ttur),
     "instance_noise": Trick("instance noise on D's input, annealed to 0 (Sønderby et al.)", _instance_noise),

@@ -1,10 +1,10 @@
 """The training tricks by name, for the Training tricks chapter: an index of their homes.
 
 Each trick lives with its kind: layers in ``models`` (``MinibatchDiscrimination``,
-``InstanceNoise``, ``spectral_norm``, ``VirtualBatchNorm`` with
+``InstanceNoise``, ``Pack``, ``spectral_norm``, ``VirtualBatchNorm`` with
 ``VirtualBatchGenerator``), callbacks in ``callbacks`` (``AnnealInstanceNoise``,
 ``HistoricalAveraging``, ``GeneratorEMA``), penalties in ``penalties`` (``R1Penalty``,
-``combine_penalties``), the augmentation in ``augment`` (``diff_augment``) and the loss in
+``R2Penalty``, ``combine_penalties``), the augmentation in ``augment`` (``diff_augment``) and the loss in
 ``losses`` (``two_sided_bce_d_loss``).  ``recipes`` composes them: a plain DCGAN or toy
 GAN plus any named set (``TRICKS``, ``with_tricks``), and the runs that train and
 measure them (``train_dcgan_recipe``, ``train_toy_recipe``).
@@ -16,11 +16,12 @@ from ganbook.losses import two_sided_bce_d_loss
 from ganbook.models import (
     InstanceNoise,
     MinibatchDiscrimination,
+    Pack,
     VirtualBatchGenerator,
     VirtualBatchNorm,
     spectral_norm,
 )
-from ganbook.penalties import R1Penalty, combine_penalties
+from ganbook.penalties import R1Penalty, R2Penalty, combine_penalties
 from ganbook.recipes import (
     TRICKS,
     Recipe,
@@ -33,7 +34,7 @@ from ganbook.recipes import (
 )
 
 __all__ = ["TRICKS", "AnnealInstanceNoise", "GeneratorEMA", "HistoricalAveraging", "InstanceNoise",
-           "MinibatchDiscrimination", "R1Penalty", "Recipe", "Trick", "VirtualBatchGenerator",
+           "MinibatchDiscrimination", "Pack", "R1Penalty", "R2Penalty", "Recipe", "Trick", "VirtualBatchGenerator",
            "VirtualBatchNorm", "combine_penalties", "diff_augment", "plain_dcgan", "plain_toy_gan",
            "spectral_norm", "train_dcgan_recipe", "train_toy_recipe", "two_sided_bce_d_loss",
            "with_tricks"]

@@ -14,7 +14,7 @@ FLOORS = [
     {"recipes"},                     # compositions of tricks, and the runs that measure them
     {"training", "distribute"},      # the Keras models that train
     {"callbacks"},                   # what runs around training
-    {"metrics", "models", "plot", "prepare"},
+    {"metrics", "models", "plot", "prepare", "stacked"},
     {"data", "toy", "losses", "penalties", "augment"},
     {"_checks", "budget", "results"},
 ]

@@ -230,3 +230,19 @@ def test_book_objectives_build_each_kind_from_the_configuration():
         make_book_objective("cgan", schedule_steps=10)
     with pytest.raises(ValueError, match="unknown settings"):
         make_book_objective("began", schedule_steps=10, GAMMA=0.5)
+
+
+def test_stacked_mnist_variants_draw_three_channels_and_are_counted_by_the_evaluator():
+    from stacked_mnist import VARIANTS, run, stacked_recipe
+
+    from ganbook import data, stacked
+
+    for variant in VARIANTS:
+        gan, _ = stacked_recipe(variant).build(seed=0, steps=2)
+        assert gan.generator.output_shape == (None, 28, 28, 3), variant
+        assert gan.discriminator(np.zeros((4, 28, 28, 3), np.float32)).shape[0] == (2 if variant == "packing" else 4)
+    mnist = data.load_dataset("mnist")
+    images, _ = stacked.stack_digits(mnist.x_train[:512], mnist.y_train[:512], 256, seed=0)
+    result = run("packing", seed=0, steps=2, samples=128, images=images)
+    assert result["samples"] == 128 and 1 <= result["modes_covered"] <= 128
+    assert 0.0 <= result["kl_to_uniform"] <= np.log(1000) + 1e-9

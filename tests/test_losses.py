@@ -197,3 +197,17 @@ def test_feature_matching_loss_compares_the_means_of_the_features():
 def test_semi_supervised_losses_reject_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_relativistic_pairing_losses_by_hand():
+    real, fake = tf.constant([1.0, 2.0]), tf.constant([0.0, 3.0])
+    softplus = lambda t: math.log1p(math.exp(t))  # noqa: E731
+    assert float(losses.relativistic_d_loss(real, fake)) == pytest.approx((softplus(-1) + softplus(1)) / 2)
+    assert float(losses.relativistic_g_loss(real, fake)) == pytest.approx((softplus(1) + softplus(-1)) / 2)
+    # a generated example that overtakes its partner costs G less than one that trails it
+    assert float(losses.relativistic_g_loss([0.0], [2.0])) < float(losses.relativistic_g_loss([2.0], [0.0]))
+    # only the difference counts: shifting every score changes nothing
+    np.testing.assert_allclose(losses.relativistic_d_loss(real + 5.0, fake + 5.0),
+                               losses.relativistic_d_loss(real, fake), rtol=1e-6)
+    with pytest.raises(ValueError, match="one to one"):
+        losses.relativistic_d_loss(tf.zeros([3]), tf.zeros([2]))

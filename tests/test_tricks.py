@@ -197,3 +197,43 @@ def test_virtual_batch_generator_feeds_and_removes_its_reference_noise():
         tricks.VirtualBatchGenerator(network, np.zeros((5, 8)))
     with pytest.raises(ValueError, match="normalization must be one of batch, synchronized, virtual"):
         models.make_dcgan_generator(normalization="layer")
+
+
+class SquareCritic:
+    """A stand-in GAN whose discriminator scores x as Σ x², so its slope is 2x."""
+
+    def __init__(self):
+        inputs = keras.Input((2,))
+        self.discriminator = keras.Model(inputs, keras.ops.sum(keras.ops.square(inputs), axis=1, keepdims=True))
+
+
+def test_r2_penalises_the_slope_on_generated_images_and_r1_on_real_ones():
+    gan = SquareCritic()
+    real = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)   # ‖2x‖² = 4 for each
+    fake = np.array([[3.0, 0.0], [0.0, 0.0]], np.float32)   # ‖2x‖² = 36 and 0
+    assert float(tricks.R1Penalty(gamma=1.0)(gan, real, fake)) == pytest.approx(0.5 * 4.0)
+    assert float(tricks.R2Penalty(gamma=1.0)(gan, real, fake)) == pytest.approx(0.5 * 18.0)
+    with pytest.raises(ValueError, match="gamma"):
+        tricks.R2Penalty(gamma=-1)
+
+
+def test_pack_joins_consecutive_examples_along_the_channels():
+    images = np.arange(4 * 2 * 2 * 1, dtype=np.float32).reshape(4, 2, 2, 1)
+    packed = np.asarray(tricks.Pack(2)(images))
+    assert packed.shape == (2, 2, 2, 2)
+    np.testing.assert_array_equal(packed[1, ..., 0], images[2, ..., 0])
+    np.testing.assert_array_equal(packed[1, ..., 1], images[3, ..., 0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="multiple of 2"):
+        tricks.Pack(2)(images[:3])
+    with pytest.raises(ValueError, match="m"):
+        tricks.Pack(0)
+
+
+def test_a_packing_discriminator_scores_groups_and_refuses_mixed_batches():
+    discriminator = models.make_dcgan_discriminator(width=4, packing=2)
+    assert discriminator(np.zeros((8, 28, 28, 1), np.float32)).shape == (4, 1)
+    gan = training.GAN(models.make_dcgan_generator(4, width=4), discriminator)
+    with pytest.raises(ValueError, match="packing discriminator"):
+        gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), mixed_batches=True)
+    recipe = tricks.with_tricks(tricks.plain_dcgan(), ["packing"])
+    assert recipe.d_options == {"packing": 2}

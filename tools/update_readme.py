@@ -58,12 +58,14 @@ def profile_times_table() -> str:
     if not results:
         return "_No measurements yet: run `make benchmarks`._"
     machine = results["machine"]
-    lines = ["| chapter | `full` | `smoke` |", "|---|---|---|"]
+    lines = ["| chapter | `full` | `smoke` | measured |", "|---|---|---|---|"]
     for chapter, times in sorted(results["chapters"].items()):
         lines.append(f"| {chapter} | {_seconds(times.get('full_seconds'))} "
-                     f"| {_seconds(times.get('smoke_seconds'))} |")
-    lines += ["", f"Measured {results['measured_at']} by `benchmarks/profile_times.py` on "
-              f"{machine['cores']} cores ({machine['cpu']}), Python {machine['python']}, "
+                     f"| {_seconds(times.get('smoke_seconds'))} "
+                     f"| {times.get('measured_at', results['measured_at'])}, "
+                     f"{times.get('cpu', machine['cpu'])} |")
+    lines += ["", f"Measured by `benchmarks/profile_times.py` (file last written {results['measured_at']}) on "
+              f"{machine['cores']} cores, Python {machine['python']}, "
               f"TensorFlow {machine['tensorflow']}, Keras {machine['keras']}; each chapter in a "
               "fresh kernel, start-up included. Data: "
               + "; ".join(f"{name}: {source}" for name, source in sorted(machine["data"].items()))

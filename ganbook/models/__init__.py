@@ -32,6 +32,7 @@ from ganbook.models.layers import (
     MinibatchDiscrimination,
     MinibatchStddev,
     NoiseDropout,
+    Pack,
     PixelShuffle,
     WeightNormDense,
     spectral_norm,
@@ -41,7 +42,7 @@ from ganbook.models.virtual_batch import VirtualBatchGenerator, VirtualBatchNorm
 from ganbook.models.wide import make_autoencoder_discriminator, make_dcgan64_discriminator, make_dcgan64_generator
 
 __all__ = ["DOWNSAMPLING", "NORMALIZATIONS", "UPSAMPLING", "InstanceNoise", "MinibatchDiscrimination",
-           "MinibatchStddev", "NoiseDropout", "PixelShuffle", "VirtualBatchGenerator", "VirtualBatchNorm",
+           "MinibatchStddev", "NoiseDropout", "Pack", "PixelShuffle", "VirtualBatchGenerator", "VirtualBatchNorm",
            "WeightNormDense",
            "make_autoencoder_discriminator", "make_conditional_generator", "make_dcgan64_discriminator",
            "make_dcgan64_generator", "make_dcgan_discriminator", "make_dcgan_generator", "make_mlp",

@@ -16,6 +16,7 @@ from ganbook.models.layers import (
     MinibatchDiscrimination,
     MinibatchStddev,
     NoiseDropout,
+    Pack,
     PixelShuffle,
     stack,
 )
@@ -123,7 +124,8 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1, minibatch_stdde
                              activation: str = "leaky_relu", downsample: str = "strided",
                              batch_norm: bool = False, spectral_norm: bool = False,
                              minibatch_discrimination: int = 0, instance_noise: float = 0.0,
-                             features: bool = False, instance_norm: bool = False) -> keras.Model:
+                             features: bool = False, instance_norm: bool = False,
+                             packing: int = 1) -> keras.Model:
     """DCGAN discriminator for 28x28 images: strided convolutions and LeakyReLU(0.2), no pooling.
 
     ``image -> conv 4x4/2 to 14x14xwidth -> conv 4x4/2 to 7x7x(2·width) -> conv 3x3/2
@@ -138,9 +140,11 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1, minibatch_stdde
     ``minibatch_discrimination`` kernels (``layers.MinibatchDiscrimination``) before the
     last layer; ``instance_noise``, the initial standard deviation of a
     ``layers.InstanceNoise`` input layer; ``features`` returns ``[logit, features]``,
-    the flattened features, for feature matching.
+    the flattened features, for feature matching; ``packing`` m > 1 scores m images at
+    once (``layers.Pack``, PacGAN), one logit per group of m.
     """
     check_positive_int("width", width)
+    check_positive_int("packing", packing)
     _choose("activation", activation, ACTIVATIONS)
     _choose("downsample", downsample, DOWNSAMPLING)
     if minibatch_discrimination:
@@ -163,6 +167,7 @@ def make_dcgan_discriminator(width: int = 32, channels: int = 1, minibatch_stdde
     normalised = batch_norm or instance_norm
     body = [
         *([InstanceNoise(instance_noise)] if instance_noise else []),
+        *([Pack(packing)] if packing > 1 else []),
         *down(width, 4, False),
         *down(2 * width, 4, normalised),
         *([MinibatchStddev()] if minibatch_stddev else []),

@@ -3,8 +3,8 @@
 Besides the chapters' own layers (``WeightNormDense``, ``MinibatchStddev``,
 ``PixelShuffle``), the layers that are training tricks for the discriminator:
 ``MinibatchDiscrimination``, ``InstanceNoise`` (annealed by
-``callbacks.AnnealInstanceNoise``) and ``spectral_norm`` (Keras' own wrapper); and the
-generator's ``NoiseDropout``.
+``callbacks.AnnealInstanceNoise``), ``Pack`` (PacGAN) and ``spectral_norm`` (Keras' own
+wrapper); and the generator's ``NoiseDropout``.
 The generator's ``VirtualBatchNorm`` is in ``models.virtual_batch``.
 """
 
@@ -189,6 +189,37 @@ class InstanceNoise(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "stddev": self.initial_stddev}
+
+
+@keras.saving.register_keras_serializable(package="ganbook")
+class Pack(layers.Layer):
+    """PacGAN's packing (Lin et al., 2018): ``m`` examples of a batch judged as one.
+
+    (N, H, W, C) -> (N/m, H, W, m·C): consecutive examples are joined along the
+    channels, so the discriminator scores m samples at once and a generator that draws
+    the same sample again and again gives itself away.  The first layer of a packing
+    discriminator; N must be a multiple of m.
+    """
+
+    def __init__(self, m: int = 2, **kwargs):
+        super().__init__(**kwargs)
+        check_positive_int("m", m)
+        self.m = m
+
+    def call(self, x):
+        shape = tf.shape(x)
+        tf.debugging.assert_equal(shape[0] % self.m, 0, message=f"a packing discriminator needs a batch "
+                                  f"size that is a multiple of {self.m}")
+        grouped = tf.reshape(x, [shape[0] // self.m, self.m, shape[1], shape[2], shape[3]])
+        joined = tf.transpose(grouped, [0, 2, 3, 1, 4])  # (N/m, H, W, m, C)
+        return tf.reshape(joined, [shape[0] // self.m, shape[1], shape[2], self.m * x.shape[-1]])
+
+    def compute_output_shape(self, input_shape):
+        n, h, w, c = input_shape
+        return (None if n is None else n // self.m, h, w, self.m * c)
+
+    def get_config(self):
+        return {**super().get_config(), "m": self.m}
 
 
 def spectral_norm(layer: layers.Layer, power_iterations: int = 1) -> layers.Layer:

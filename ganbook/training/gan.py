@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from ganbook import data, losses
 from ganbook._checks import check_labels, check_positive_int, is_integer
+from ganbook.models.layers import Pack
 from ganbook.training.replicas import for_gradients, mean_over_replicas, replica_seed, replicas
 
 PRIORS = ("normal", "uniform")
@@ -149,6 +150,9 @@ class GAN(keras.Model):
             raise ValueError(f"clip_weights must be positive or None, got {clip_weights}")
         if feature_matching and not self.has_features:
             raise ValueError("feature_matching needs a discriminator that returns [scores, features]")
+        if mixed_batches and any(isinstance(layer, Pack) for layer in self.discriminator.layers):
+            raise ValueError("mixed_batches cannot be used with a packing discriminator: it would pack real "
+                             "and generated images together; score them apart (the default)")
         super().compile(optimizer=None, jit_compile=jit_compile, steps_per_execution=steps_per_execution)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         # Built now, so that their state exists before a checkpoint is restored into it.
