@@ -5,7 +5,9 @@ minimises, ``<name>_g_loss(fake)`` what the generator minimises.  ``real`` and
 ``fake`` are the discriminator's raw outputs on a batch: **logits** for the
 cross-entropy losses (``D(x) = sigmoid(logit)``), unbounded **scores** for the
 least-squares, Wasserstein and hinge losses.  Every function returns a scalar
-mean over the batch.  ``LOSSES`` maps each loss's name to its ``(d_loss, g_loss)``.
+mean over the batch.  The relativistic pairing loss is the exception to the naming:
+its generator side, ``relativistic_g_loss(real, fake)``, needs the real scores too.
+``LOSSES`` maps each loss's name to its ``(d_loss, g_loss)``.
 """
 
 from __future__ import annotations
@@ -292,9 +294,6 @@ def began_convergence(real_loss, fake_loss, gamma: float) -> tf.Tensor:
     return real_loss + tf.abs(gamma * real_loss - fake_loss)
 
 
-# --------------------------------------------------------------------------- registry
-
-
 # --------------------------------------------------------------------------- relativistic pairing (RpGAN)
 
 
@@ -322,6 +321,9 @@ def _paired(real_scores, fake_scores) -> tuple[tf.Tensor, tf.Tensor]:
         raise ValueError(f"the pairing loss pairs real and generated examples one to one: "
                          f"got {real.shape[0]} real and {fake.shape[0]} generated scores")
     return real, fake
+
+
+# --------------------------------------------------------------------------- registry
 
 
 class GanLoss(NamedTuple):

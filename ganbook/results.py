@@ -35,3 +35,20 @@ def load(name: str) -> dict:
         raise ValueError(f"no results named {name!r} ship with ganbook; "
                          f"available: {', '.join(available()) or 'none'}")
     return json.loads(file.read_text())
+
+
+def verdict(runs, plain_runs, higher_is_better: bool) -> str:
+    """The ablation verdict on one trick: ``"helpful"`` when every value of ``runs`` beats
+    every value of ``plain_runs`` (the plain recipe's, on the same seeds), ``"harmful"``
+    when every one is worse, and ``"within the spread"`` otherwise.
+
+    With n runs a side, a trick that changes nothing gets each clean verdict with
+    chance 1 / C(2n, n): 1 in 20 for three seeds.
+    """
+    ours, plain = [float(v) for v in runs], [float(v) for v in plain_runs]
+    if not ours or not plain:
+        raise ValueError("a verdict needs at least one run of the trick and one of the plain recipe")
+    sign = 1.0 if higher_is_better else -1.0
+    if min(sign * v for v in ours) > max(sign * v for v in plain):
+        return "helpful"
+    return "harmful" if max(sign * v for v in ours) < min(sign * v for v in plain) else "within the spread"

@@ -39,3 +39,12 @@ def test_a_built_wheel_carries_the_results(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in CHAPTER_RESULTS:
         assert f"ganbook/assets/results/{name}.json" in names
+
+
+def test_the_ablation_verdict_needs_a_clean_separation_either_way():
+    assert results.verdict([5, 6, 7], [1, 2, 3], higher_is_better=True) == "helpful"
+    assert results.verdict([5, 6, 7], [1, 2, 3], higher_is_better=False) == "harmful"
+    assert results.verdict([3, 6, 7], [1, 2, 3], higher_is_better=True) == "within the spread"  # a tie
+    assert results.verdict([0.5], [1.0, 2.0], higher_is_better=False) == "helpful"  # a lower FID
+    with pytest.raises(ValueError, match="at least one run"):
+        results.verdict([], [1.0], higher_is_better=True)
