@@ -6,7 +6,7 @@ Each trick lives with its kind: layers in ``models`` (``MinibatchDiscrimination`
 ``HistoricalAveraging``, ``GeneratorEMA``), penalties in ``penalties`` (``R1Penalty``,
 ``R2Penalty``, ``combine_penalties``), the augmentation in ``augment`` (``diff_augment``) and the loss in
 ``losses`` (``two_sided_bce_d_loss``).  ``recipes`` composes them: a plain DCGAN or toy
-GAN plus any named set (``TRICKS``, ``with_tricks``), and the runs that train and
+GAN plus any named set (``TRICKS``, ``with_tricks``), R3GAN's modern baseline (``r3gan``), and the runs that train and
 measure them (``train_dcgan_recipe``, ``train_toy_recipe``).
 """
 
@@ -28,6 +28,7 @@ from ganbook.recipes import (
     Trick,
     plain_dcgan,
     plain_toy_gan,
+    r3gan,
     train_dcgan_recipe,
     train_toy_recipe,
     with_tricks,
@@ -36,5 +37,5 @@ from ganbook.recipes import (
 __all__ = ["TRICKS", "AnnealInstanceNoise", "GeneratorEMA", "HistoricalAveraging", "InstanceNoise",
            "MinibatchDiscrimination", "Pack", "R1Penalty", "R2Penalty", "Recipe", "Trick", "VirtualBatchGenerator",
            "VirtualBatchNorm", "combine_penalties", "diff_augment", "plain_dcgan", "plain_toy_gan",
-           "spectral_norm", "train_dcgan_recipe", "train_toy_recipe", "two_sided_bce_d_loss",
+           "r3gan", "spectral_norm", "train_dcgan_recipe", "train_toy_recipe", "two_sided_bce_d_loss",
            "with_tricks"]

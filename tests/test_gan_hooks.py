@@ -108,6 +108,29 @@ def test_with_mixed_batches_the_generator_is_judged_under_mixed_batch_statistics
     assert g_loss != pytest.approx(float(losses.non_saturating_g_loss(alone)), rel=1e-3)
 
 
+def test_a_two_argument_generator_loss_is_given_the_real_scores_too():
+    # The pairing loss (R3GAN): G's loss compares each generated score with the real
+    # score of its partner, computed here by hand with the networks frozen.
+    gan = gan_with(lr=0.0, d_loss_fn=losses.relativistic_d_loss, g_loss_fn=losses.relativistic_g_loss)
+    assert gan.g_loss_reads_real
+    gan.run_eagerly = True
+    real = tf.constant(vectors(8))
+    fake = gan._generate(gan._step_noise(8, gan._noise_seed(gan.n_critic)), None, training=True)
+    g_loss = float(gan.train_step(real)["g_loss"])
+    real_scores, fake_scores = gan.discriminator(real), gan.discriminator(fake)
+    assert g_loss == pytest.approx(float(losses.relativistic_g_loss(real_scores, fake_scores)), rel=1e-5)
+    assert g_loss != pytest.approx(float(losses.non_saturating_g_loss(fake_scores)), rel=1e-3)
+    assert not gan_with(g_loss_fn=losses.non_saturating_g_loss).g_loss_reads_real
+
+
+def test_a_gan_with_its_own_generator_terms_refuses_a_two_argument_generator_loss():
+    keras.utils.set_random_seed(0)
+    acgan = training.ACGAN(models.make_conditional_generator(8, 10),
+                           models.make_two_head_discriminator(10), num_classes=10)
+    with pytest.raises(ValueError, match="ACGAN adds its own terms to the generator's loss"):
+        acgan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), g_loss_fn=losses.relativistic_g_loss)
+
+
 def test_discriminator_pauses_while_its_loss_is_below_the_threshold():
     for threshold, moves in ((1e9, False), (-1.0, True)):
         gan = gan_with(d_loss_threshold=threshold)

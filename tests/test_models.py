@@ -122,3 +122,30 @@ def test_ssgan_mlp_generator_makes_images_of_the_requested_shape():
 def test_ssgan_factories_reject_bad_sizes(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_residual_networks_follow_the_documented_sizes_and_start_as_identities():
+    generator = models.make_residual_generator(latent_dim=8, width=4)
+    discriminator = models.make_residual_discriminator(width=4)
+    images = generator(np.random.default_rng(0).normal(size=(3, 8)).astype(np.float32)).numpy()
+    assert images.shape == (3, 28, 28, 1) and images.min() >= -1 and images.max() <= 1
+    assert discriminator(images).shape == (3, 1)
+    blocks = [layer for layer in discriminator.layers if isinstance(layer, models.ResidualBlock)]
+    assert [tuple(block.output.shape[1:]) for block in blocks] == [(14, 14, 4), (7, 7, 8), (4, 4, 16)]
+    # Fix-up initialisation: every branch ends in zeros, so each block passes x through.
+    x = np.random.default_rng(1).normal(size=(2, 7, 7, 8)).astype(np.float32)
+    np.testing.assert_array_equal(blocks[1](x), x)
+    assert blocks[1].mix.kernel.numpy().any() and not blocks[1].narrow.kernel.numpy().any()
+
+
+def test_residual_block_scales_its_first_convolution_by_the_number_of_blocks():
+    x = np.zeros((1, 4, 4, 64), np.float32)
+    spreads = []
+    for blocks in (1, 16):
+        block = models.ResidualBlock(blocks)
+        block(x)
+        spreads.append(float(np.std(block.expand.kernel.numpy())))
+    # He's std sqrt(2 / 64) times blocks ** -0.25: halved at 16 blocks (truncated normal).
+    assert spreads[1] / spreads[0] == pytest.approx(0.5, rel=0.05)
+    with pytest.raises(ValueError, match="blocks must be a positive integer"):
+        models.ResidualBlock(0)

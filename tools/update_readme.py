@@ -367,6 +367,10 @@ def tricks_moonshot_table() -> str:
                 f"{kl:.3f} |")
 
     lines += [row(label, r["runs"]) for label, r in part["rows"].items()]
+    modern = _load("modern_recipe").get("main")
+    if modern:
+        lines.append(row(f"R3GAN, gamma {modern['gamma']:g}, learning rate {_rate(modern['learning_rate'])} "
+                         "(`benchmarks/modern_recipe.py`)", modern["runs"]))
     book = _load("dcgan_latent_code").get("variants", {})
     chapter = next((runs for name, runs in book.items() if "the chapter's" in name), None)
     if chapter:
@@ -375,6 +379,46 @@ def tricks_moonshot_table() -> str:
     lines += ["", f"{part['steps']:,} steps each, seeds {seeds}, the same evaluator. Same file as the "
               "tables above."]
     return "\n".join(lines)
+
+
+def r3gan_sweep_table() -> str:
+    """Markdown table of R3GAN's tuning runs (one seed), from modern_recipe.json."""
+    results = _load("modern_recipe")
+    sweep, main = results.get("sweep"), results.get("main")
+    if not sweep:
+        return "_No measurement yet: run `python benchmarks/modern_recipe.py`._"
+    lines = ["| gamma (R1 and R2) | learning rate | classifier score | FID | ms per step |", "|---|---|---|---|---|"]
+    lines += [f"| {r['gamma']:g} | {_rate(r['learning_rate'])} | {r['classifier_score']:.2f} | {r['fid']:.1f} | "
+              f"{r['ms_per_step']:.0f} |" for r in sweep["runs"]]
+    chosen = (f"the main runs use gamma {main['gamma']:g} and {_rate(main['learning_rate'])}, {main['steps']:,} "
+              "steps" if main else "no main run yet")
+    return "\n".join(lines + ["", f"Seed {sweep['seed']}, {sweep['steps']:,} steps each (the learning rate decays "
+                              f"to 0 over the run); {chosen}. Measured by `benchmarks/modern_recipe.py`, file last "
+                              f"written {results['measured_at']} ({results['machine']}); data: {results['data']}."])
+
+
+def stacked_mnist_table() -> str:
+    """Markdown table of the modes a DCGAN covers on Stacked MNIST, from stacked_mnist.json."""
+    results = _load("stacked_mnist")
+    if not results.get("rows"):
+        return "_No measurement yet: run `python benchmarks/stacked_mnist.py`._"
+    lines = ["| variant | modes covered of 1,000 (each seed) | KL to uniform (each seed) | ms per step, mean |",
+             "|---|---|---|---|"]
+    for variant, runs in results["rows"].items():
+        step_ms, _ = _mean_sd([r["ms_per_step"] for r in runs])
+        lines.append(f"| {variant} | {_per_seed(runs, 'modes_covered', 'd')} | "
+                     f"{_per_seed(runs, 'kl_to_uniform', '.2f')} | {step_ms:.0f} |")
+    real = results["real_test_digits"]
+    anchors = "; ".join(f"{name} {a['modes_covered']:,} modes, KL {a['kl_to_uniform']:.2f}"
+                        for name, a in results.get("anchors", {}).items())
+    return "\n".join(lines + ["", f"The plain DCGAN (`tricks.plain_dcgan()`) on three-channel images of "
+                              f"{results['train_images']:,} random digit triples, {results['steps']:,} steps; "
+                              f"{results['samples']:,} samples counted channel by channel with the book's "
+                              f"evaluator. {real['samples']:,} triples of real test digits read the same way "
+                              f"cover {real['modes_covered']:,} modes, KL {real['kl_to_uniform']:.2f} (the "
+                              f"counter's floor). Published anchors at full scale: {anchors or 'none stored'}. "
+                              f"Measured by `benchmarks/stacked_mnist.py`, file last written "
+                              f"{results['measured_at']} ({results['machine']}); data: {results['data']}."])
 
 
 FAMILY_COLUMNS = {  # key in family.json: (header, format, scale)
@@ -598,7 +642,8 @@ SECTIONS = {"step-speed": step_speed_table, "profile-times": profile_times_table
             "time-to-quality": time_to_quality_table, "latent-code": latent_code_table,
             "ssgan": ssgan_table, "ssgan-time": ssgan_time_table,
             "tricks-dcgan": tricks_dcgan_table, "tricks-grid": tricks_grid_table,
-            "tricks-moonshot": tricks_moonshot_table, "family": family_table, "compat": compat_table}
+            "tricks-moonshot": tricks_moonshot_table, "r3gan-sweep": r3gan_sweep_table,
+            "stacked-mnist": stacked_mnist_table, "family": family_table, "compat": compat_table}
 
 
 README_SECTIONS = {"chapters": chapters_table, "reading": reading_links, "glance": glance_table}

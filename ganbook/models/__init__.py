@@ -9,7 +9,7 @@ is numerically stable.  Generators of images end in tanh, so images are in [-1, 
 them), ``models.virtual_batch`` virtual batch normalisation for a generator, ``models.mlp`` the multilayer perceptrons,
 ``models.dcgan`` the convolutional networks for 28x28 images, ``models.conditional``
 their kin that know about classes, ``models.wide`` BEGAN's autoencoder and the 64x64
-DCGAN; this module hands their names on.
+DCGAN, ``models.residual`` R3GAN's residual networks; this module hands their names on.
 """
 
 from ganbook.models.conditional import (
@@ -38,14 +38,16 @@ from ganbook.models.layers import (
     spectral_norm,
 )
 from ganbook.models.mlp import make_mlp, make_ssgan_mlp_classifier, make_ssgan_mlp_generator
+from ganbook.models.residual import ResidualBlock, make_residual_discriminator, make_residual_generator
 from ganbook.models.virtual_batch import VirtualBatchGenerator, VirtualBatchNorm
 from ganbook.models.wide import make_autoencoder_discriminator, make_dcgan64_discriminator, make_dcgan64_generator
 
 __all__ = ["DOWNSAMPLING", "NORMALIZATIONS", "UPSAMPLING", "InstanceNoise", "MinibatchDiscrimination",
-           "MinibatchStddev", "NoiseDropout", "Pack", "PixelShuffle", "VirtualBatchGenerator", "VirtualBatchNorm",
-           "WeightNormDense",
+           "MinibatchStddev", "NoiseDropout", "Pack", "PixelShuffle", "ResidualBlock", "VirtualBatchGenerator",
+           "VirtualBatchNorm", "WeightNormDense",
            "make_autoencoder_discriminator", "make_conditional_generator", "make_dcgan64_discriminator",
            "make_dcgan64_generator", "make_dcgan_discriminator", "make_dcgan_generator", "make_mlp",
-           "make_projection_discriminator", "make_ssgan_mlp_classifier", "make_ssgan_mlp_generator",
+           "make_projection_discriminator", "make_residual_discriminator", "make_residual_generator",
+           "make_ssgan_mlp_classifier", "make_ssgan_mlp_generator",
            "make_tutorial_discriminator", "make_tutorial_generator", "make_two_head_discriminator",
            "make_upsampling_generator", "spectral_norm"]

@@ -28,6 +28,16 @@ def _input_shapes(network: keras.Model) -> list[tuple]:
     return shapes if isinstance(shapes, list) else [shapes]
 
 
+def _required_arguments(fn: Callable) -> int:
+    # How many positional arguments `fn` needs (those without a default).
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):  # a builtin without a signature: the usual one-argument loss
+        return 1
+    return sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               for p in parameters)
+
+
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other with ``fit()``.
 
@@ -114,7 +124,9 @@ class GAN(keras.Model):
         """Set the two optimizers, the losses and the training tricks in use.
 
         ``d_loss_fn(real_scores, fake_scores)`` and ``g_loss_fn(fake_scores)`` work on the
-        discriminator's raw scores (see ``ganbook.losses``).  ``n_critic`` D steps per G
+        discriminator's raw scores (see ``ganbook.losses``); a ``g_loss_fn`` with two
+        arguments, such as ``losses.relativistic_g_loss``, is given ``(real_scores,
+        fake_scores)``, D's scores on a real batch beside G's.  ``n_critic`` D steps per G
         step, each on **its own** real batch: every batch then holds ``n_critic`` real
         batches, which the step splits (WGAN's algorithm).  ``gradient_penalty_weight`` > 0
         adds WGAN-GP's penalty to the D loss; ``clip_weights`` clips D's weights after every
@@ -153,12 +165,17 @@ class GAN(keras.Model):
         if mixed_batches and any(isinstance(layer, Pack) for layer in self.discriminator.layers):
             raise ValueError("mixed_batches cannot be used with a packing discriminator: it would pack real "
                              "and generated images together; score them apart (the default)")
+        g_loss_reads_real = _required_arguments(g_loss_fn) == 2
+        if g_loss_reads_real and type(self)._g_loss is not GAN._g_loss:
+            raise ValueError(f"{type(self).__name__} adds its own terms to the generator's loss, which takes "
+                             "D's scores on the generated batch only; a g_loss_fn of (real, fake) scores "
+                             "works with training.GAN")
         super().compile(optimizer=None, jit_compile=jit_compile, steps_per_execution=steps_per_execution)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         # Built now, so that their state exists before a checkpoint is restored into it.
         d_optimizer.build(self.discriminator.trainable_variables)
         g_optimizer.build(self.generator.trainable_variables)
-        self.d_loss_fn, self.g_loss_fn = d_loss_fn, g_loss_fn
+        self.d_loss_fn, self.g_loss_fn, self.g_loss_reads_real = d_loss_fn, g_loss_fn, g_loss_reads_real
         self.n_critic = n_critic
         self.gradient_penalty_weight = float(gradient_penalty_weight)
         self.clip_weights = clip_weights
@@ -414,10 +431,12 @@ class GAN(keras.Model):
                 real_out, fake_out = self._discriminate_both(self._seen(real, _offset(seed, 2)), fake_seen, labels)
             else:
                 fake_out = self._discriminate(fake_seen, labels)
-                if self.feature_matching:
+                if self.feature_matching or self.g_loss_reads_real:
                     real_out = self._discriminate(self._seen(real, _offset(seed, 2)), labels)
             if self.feature_matching:
                 g_loss = self.feature_loss_fn(self._features(real_out), self._features(fake_out))
+            elif self.g_loss_reads_real:
+                g_loss = self.g_loss_fn(self.score(real_out), self.score(fake_out))
             else:
                 g_loss = self._g_loss(fake_out, noise, labels)
             if self.g_penalty is not None:
