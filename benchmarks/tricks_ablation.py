@@ -5,9 +5,11 @@ trained ``--dcgan-steps`` steps on the MNIST training images; the grid GAN is th
 chapter's toy GAN (``tricks.plain_toy_gan``), ``--toy-steps`` steps.  Each row switches on
 one trick of ``tricks.TRICKS``; ``--combine`` adds a row with several at once.  Writes
 results/tricks_ablation.json (rows not run keep their earlier results there).
+The ``sgd_sweep`` part tunes SGD for D before its verdict: seed 0 of each part at every
+(rate multiple, momentum) of ``SGD_GRID``; ``recipes.SGD_FOR_D`` holds the best.
 The ``moonshot`` part trains the plain DCGAN and the combination for ``--moonshot-steps``
 (the DCGAN chapter's 2,500), to compare with that chapter's model.
-Usage: python benchmarks/tricks_ablation.py [--parts dcgan grid moonshot] [--tricks ...]
+Usage: python benchmarks/tricks_ablation.py [--parts dcgan grid sgd_sweep moonshot] [--tricks ...]
        [--seeds 0 1 2] [--combine decay minibatch_discrimination ...]
 (``--tricks --combine a b`` adds only the combination to the earlier results;
 ``--keep-plain`` reruns only the named tricks and keeps the stored plain row, for a trick
@@ -22,7 +24,9 @@ import json
 from common import RESULTS_DIR, write_results
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
-from ganbook import data, toy, tricks
+from ganbook import data, recipes, toy, tricks
+
+SGD_GRID = tuple((multiple, momentum) for momentum in (0.0, 0.9) for multiple in (1.0, 10.0, 100.0))
 
 
 def rows_to_run(names: list[str], part: str, combine: list[str],
@@ -42,9 +46,39 @@ def rows_to_run(names: list[str], part: str, combine: list[str],
     return rows
 
 
+def train(part: str, recipe, mnist, grid, seed: int, steps: int, label: str) -> dict:
+    """One run of ``recipe`` in ``part`` (images or the grid), printed as it ends."""
+    if part != "grid":
+        run = tricks.train_dcgan_recipe(recipe, mnist.x_train, seed, steps)
+        print(f"{part} {label:40s} seed {seed}: score {run['classifier_score']:.2f}, "
+              f"FID {run['fid']:.1f}, KL {run['class_kl']:.3f}, {run['ms_per_step']} ms/step", flush=True)
+        return run
+    run = tricks.train_toy_recipe(recipe, grid, seed, steps)
+    del run["samples"]
+    print(f"grid  {label:40s} seed {seed}: {run['modes_covered']}/25 modes, "
+          f"{100 * run['high_quality']:.1f}% high quality, {run['seconds']} s", flush=True)
+    return run
+
+
+def sgd_sweep(mnist, grid, steps: dict) -> dict:
+    """Seed 0 of the plain recipes with SGD for D at every setting of ``SGD_GRID``."""
+    sweep = {}
+    for part, base in (("dcgan", tricks.plain_dcgan()), ("grid", tricks.plain_toy_gan())):
+        runs = []
+        for multiple, momentum in SGD_GRID:
+            recipe = tricks.with_tricks(base, [])
+            recipes.sgd_for_d(recipe, multiple, momentum)
+            run = train(part, recipe, mnist, grid, 0, steps[part], f"SGD x{multiple:g}, momentum {momentum:g}")
+            runs.append({"rate_multiple": multiple, "momentum": momentum,
+                         "learning_rate": recipe.d_learning_rate, **run})
+        sweep[part] = {"steps": steps[part], "runs": runs}
+    return sweep
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", nargs="+", default=["dcgan", "grid"], choices=["dcgan", "grid", "moonshot"])
+    parser.add_argument("--parts", nargs="+", default=["dcgan", "grid"],
+                        choices=["dcgan", "grid", "sgd_sweep", "moonshot"])
     parser.add_argument("--tricks", nargs="*", default=list(tricks.TRICKS), choices=list(tricks.TRICKS))
     parser.add_argument("--combine", nargs="*", default=[], choices=list(tricks.TRICKS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
@@ -59,7 +93,10 @@ def main() -> None:
     parts = results.setdefault("parts", {})
     mnist = data.load_dataset("mnist")
     grid = toy.Grid(side=5, spacing=2.0, std=0.05)
-    for part in args.parts:
+    if "sgd_sweep" in args.parts:
+        parts["sgd_sweep"] = sgd_sweep(mnist, grid, {"dcgan": args.dcgan_steps, "grid": args.toy_steps})
+        write_results("tricks_ablation", {"parts": parts, "data": mnist.describe().splitlines()[0]})
+    for part in [p for p in args.parts if p != "sgd_sweep"]:
         images = part != "grid"
         base = tricks.plain_dcgan() if images else tricks.plain_toy_gan()
         steps = {"dcgan": args.dcgan_steps, "grid": args.toy_steps, "moonshot": args.moonshot_steps}[part]
@@ -75,18 +112,7 @@ def main() -> None:
                 continue  # a further combination compares with the plain runs already stored
             runs = []
             for seed in args.seeds:
-                recipe = tricks.with_tricks(base, names)
-                if images:
-                    run = tricks.train_dcgan_recipe(recipe, mnist.x_train, seed, steps)
-                    print(f"{part} {label:40s} seed {seed}: score {run['classifier_score']:.2f}, "
-                          f"FID {run['fid']:.1f}, KL {run['class_kl']:.3f}, {run['ms_per_step']} ms/step",
-                          flush=True)
-                else:
-                    run = tricks.train_toy_recipe(recipe, grid, seed, steps)
-                    del run["samples"]
-                    print(f"grid  {label:40s} seed {seed}: {run['modes_covered']}/25 modes, "
-                          f"{100 * run['high_quality']:.1f}% high quality, {run['seconds']} s", flush=True)
-                runs.append(run)
+                runs.append(train(part, tricks.with_tricks(base, names), mnist, grid, seed, steps, label))
             description = "; ".join(tricks.TRICKS[n].description for n in names) or "the plain recipe"
             rows["rows"][label] = {"description": description, "runs": runs}
             # single tricks first, in the order measured, the combinations last

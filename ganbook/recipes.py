@@ -44,6 +44,7 @@ class Recipe:
     g_learning_rate: float = 2e-4
     betas: tuple = (0.5, 0.999)
     d_optimizer: str = "adam"                   # or "sgd"
+    d_momentum: float = 0.0                     # SGD's momentum, when D's optimizer is SGD
     decay: bool = False                         # cosine decay of both learning rates to 0
     unit_range: bool = False                    # images in [0, 1] from a sigmoid generator
     ema: bool = False                           # sample from a moving average of the generator
@@ -81,7 +82,7 @@ class Recipe:
     def _optimizer(self, learning_rate: float, steps: int, kind: str):
         rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps) if self.decay else learning_rate
         if kind == "sgd":
-            return keras.optimizers.SGD(rate, global_clipnorm=self.clip_norm)
+            return keras.optimizers.SGD(rate, momentum=self.d_momentum, global_clipnorm=self.clip_norm)
         return keras.optimizers.Adam(rate, beta_1=self.betas[0], beta_2=self.betas[1], global_clipnorm=self.clip_norm)
 
 
@@ -156,8 +157,22 @@ def _ttur(recipe: Recipe) -> None:
     recipe.d_learning_rate, recipe.g_learning_rate = 2 * recipe.d_learning_rate, recipe.g_learning_rate / 2
 
 
+# SGD for D at the best setting of the sweep in benchmarks/tricks_ablation.py
+# (--parts sgd_sweep): D's rate as a multiple of the recipe's, and the momentum.
+SGD_FOR_D = {"dcgan": (10.0, 0.0), "toy": (10.0, 0.0)}
+
+
+def sgd_for_d(recipe: Recipe, rate_multiple: float, momentum: float) -> None:
+    """Give ``recipe``'s discriminator SGD at ``rate_multiple`` times its Adam rate, with ``momentum``."""
+    if not rate_multiple > 0 or not 0 <= momentum < 1:
+        raise ValueError(f"SGD for D needs a positive rate multiple and a momentum in [0, 1), "
+                         f"got {rate_multiple!r} and {momentum!r}")
+    recipe.d_optimizer, recipe.d_momentum = "sgd", float(momentum)
+    recipe.d_learning_rate = rate_multiple * recipe.d_learning_rate
+
+
 def _sgd_for_d(recipe: Recipe) -> None:
-    recipe.d_optimizer, recipe.d_learning_rate = "sgd", 10 * recipe.d_learning_rate
+    sgd_for_d(recipe, *SGD_FOR_D[recipe.kind])
 
 
 def _unit_range(recipe: Recipe) -> None:
