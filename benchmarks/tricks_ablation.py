@@ -25,6 +25,7 @@ from common import RESULTS_DIR, write_results
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import data, recipes, toy, tricks
+from ganbook.callbacks import NonFiniteLossError
 
 SGD_GRID = tuple((multiple, momentum) for momentum in (0.0, 0.9) for multiple in (1.0, 10.0, 100.0))
 
@@ -60,19 +61,37 @@ def train(part: str, recipe, mnist, grid, seed: int, steps: int, label: str) -> 
     return run
 
 
-def sgd_sweep(mnist, grid, steps: dict) -> dict:
-    """Seed 0 of the plain recipes with SGD for D at every setting of ``SGD_GRID``."""
-    sweep = {}
+def sgd_sweep(mnist, grid, steps: dict, parts: dict, save) -> None:
+    """Seed 0 of the plain recipes with SGD for D at every setting of ``SGD_GRID``, into
+    ``parts["sgd_sweep"]``; ``save()`` after each run, and settings already stored for the
+    same steps are kept.  A run whose loss becomes NaN or infinite is stored as diverged."""
+    sweep = parts.setdefault("sgd_sweep", {})
     for part, base in (("dcgan", tricks.plain_dcgan()), ("grid", tricks.plain_toy_gan())):
-        runs = []
+        if sweep.get(part, {}).get("steps") != steps[part]:
+            sweep[part] = {"steps": steps[part], "runs": []}
+        done = {(run["rate_multiple"], run["momentum"]) for run in sweep[part]["runs"]}
         for multiple, momentum in SGD_GRID:
+            if (multiple, momentum) in done:
+                continue
             recipe = tricks.with_tricks(base, [])
             recipes.sgd_for_d(recipe, multiple, momentum)
-            run = train(part, recipe, mnist, grid, 0, steps[part], f"SGD x{multiple:g}, momentum {momentum:g}")
-            runs.append({"rate_multiple": multiple, "momentum": momentum,
-                         "learning_rate": recipe.d_learning_rate, **run})
-        sweep[part] = {"steps": steps[part], "runs": runs}
-    return sweep
+            setting = {"rate_multiple": multiple, "momentum": momentum, "learning_rate": recipe.d_learning_rate}
+            try:
+                run = train(part, recipe, mnist, grid, 0, steps[part], f"SGD x{multiple:g}, momentum {momentum:g}")
+            except NonFiniteLossError as error:
+                print(f"{part} SGD x{multiple:g}, momentum {momentum:g}: {error}", flush=True)
+                run = {"diverged": str(error).split(";")[0]}
+            sweep[part]["runs"].append({**setting, **run})
+            save()
+
+
+def best_sgd_setting(runs: list[dict], key: str, higher_is_better: bool) -> tuple[float, float]:
+    """(rate multiple, momentum) of the sweep's best run that did not diverge."""
+    finished = [run for run in runs if "diverged" not in run]
+    if not finished:
+        raise ValueError("every run of the SGD sweep diverged")
+    best = (max if higher_is_better else min)(finished, key=lambda run: run[key])
+    return best["rate_multiple"], best["momentum"]
 
 
 def main() -> None:
@@ -93,9 +112,11 @@ def main() -> None:
     parts = results.setdefault("parts", {})
     mnist = data.load_dataset("mnist")
     grid = toy.Grid(side=5, spacing=2.0, std=0.05)
-    if "sgd_sweep" in args.parts:
-        parts["sgd_sweep"] = sgd_sweep(mnist, grid, {"dcgan": args.dcgan_steps, "grid": args.toy_steps})
+    def save() -> None:
         write_results("tricks_ablation", {"parts": parts, "data": mnist.describe().splitlines()[0]})
+
+    if "sgd_sweep" in args.parts:
+        sgd_sweep(mnist, grid, {"dcgan": args.dcgan_steps, "grid": args.toy_steps}, parts, save)
     for part in [p for p in args.parts if p != "sgd_sweep"]:
         images = part != "grid"
         base = tricks.plain_dcgan() if images else tricks.plain_toy_gan()
@@ -117,8 +138,7 @@ def main() -> None:
             rows["rows"][label] = {"description": description, "runs": runs}
             # single tricks first, in the order measured, the combinations last
             rows["rows"] = dict(sorted(rows["rows"].items(), key=lambda row: row[0].startswith("combined")))
-            # after every row, so an interrupted run keeps what it measured
-            write_results("tricks_ablation", {"parts": parts, "data": mnist.describe().splitlines()[0]})
+            save()  # after every row, so an interrupted run keeps what it measured
 
 
 if __name__ == "__main__":

@@ -246,3 +246,29 @@ def test_stacked_mnist_variants_draw_three_channels_and_are_counted_by_the_evalu
     result = run("packing", seed=0, steps=2, samples=128, images=images)
     assert result["samples"] == 128 and 1 <= result["modes_covered"] <= 128
     assert 0.0 <= result["kl_to_uniform"] <= np.log(1000) + 1e-9
+
+
+def test_the_best_sgd_setting_skips_diverged_runs_and_the_trick_uses_the_stored_best():
+    from tricks_ablation import best_sgd_setting
+
+    from ganbook import recipes, results
+
+    runs = [{"rate_multiple": 1.0, "momentum": 0.0, "fid": 300.0},
+            {"rate_multiple": 100.0, "momentum": 0.9, "diverged": "g_loss became nan at step 3"},
+            {"rate_multiple": 10.0, "momentum": 0.9, "fid": 120.0}]
+    assert best_sgd_setting(runs, "fid", False) == (10.0, 0.9)
+    assert best_sgd_setting(runs, "fid", True) == (1.0, 0.0)
+    with pytest.raises(ValueError, match="every run of the SGD sweep diverged"):
+        best_sgd_setting(runs[1:2], "fid", False)
+    sweep = results.load("tricks_ablation")["parts"]["sgd_sweep"]
+    assert recipes.SGD_FOR_D["dcgan"] == best_sgd_setting(sweep["dcgan"]["runs"], "fid", False)
+    assert recipes.SGD_FOR_D["toy"] == best_sgd_setting(sweep["grid"]["runs"], "modes_covered", True)
+
+
+def test_the_modern_recipe_trains_the_sweeps_best_setting():
+    from modern_recipe import best_setting
+
+    sweep = [{"gamma": 0.1, "learning_rate": 5e-4, "fid": 170.0}, {"gamma": 1.0, "learning_rate": 2e-3, "fid": 140.0}]
+    assert best_setting(sweep) == (1.0, 2e-3)
+    with pytest.raises(ValueError, match="no sweep results"):
+        best_setting([])

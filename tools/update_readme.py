@@ -381,6 +381,30 @@ def tricks_moonshot_table() -> str:
     return "\n".join(lines)
 
 
+def sgd_sweep_table() -> str:
+    """Markdown table of the SGD-for-D learning-rate sweep (seed 0), from tricks_ablation.json."""
+    results = _load("tricks_ablation")
+    sweep = results.get("parts", {}).get("sgd_sweep")
+    if not sweep:
+        return "_No measurement yet: run `python benchmarks/tricks_ablation.py --parts sgd_sweep`._"
+    lines = ["| problem | D's SGD rate | momentum | result |", "|---|---|---|---|"]
+    for part, entry in sweep.items():
+        for run in entry["runs"]:
+            if "diverged" in run:
+                outcome = run["diverged"]
+            elif part == "grid":
+                outcome = f"{run['modes_covered']}/25 modes, {100 * run['high_quality']:.1f}% high quality"
+            else:
+                outcome = f"score {run['classifier_score']:.2f}, FID {run['fid']:.1f}"
+            lines.append(f"| {part}, {entry['steps']:,} steps | {run['learning_rate']:.0e} | {run['momentum']:g} | "
+                         f"{outcome} |")
+    chosen = ", ".join(f"{part} x{multiple:g} with momentum {momentum:g}"
+                       for part, (multiple, momentum) in recipes.SGD_FOR_D.items())
+    return "\n".join(lines + ["", f"Seed 0; G keeps Adam at the recipe's rate. The `sgd_for_d` rows above use the "
+                              f"best setting of each problem ({chosen} times the recipe's Adam rate). Same file as "
+                              "the tables above."])
+
+
 def r3gan_sweep_table() -> str:
     """Markdown table of R3GAN's tuning runs (one seed), from modern_recipe.json."""
     results = _load("modern_recipe")
@@ -643,6 +667,7 @@ SECTIONS = {"step-speed": step_speed_table, "profile-times": profile_times_table
             "ssgan": ssgan_table, "ssgan-time": ssgan_time_table,
             "tricks-dcgan": tricks_dcgan_table, "tricks-grid": tricks_grid_table,
             "tricks-moonshot": tricks_moonshot_table, "r3gan-sweep": r3gan_sweep_table,
+            "sgd-sweep": sgd_sweep_table,
             "stacked-mnist": stacked_mnist_table, "family": family_table, "compat": compat_table}
 
 
