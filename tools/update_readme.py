@@ -411,9 +411,9 @@ def r3gan_sweep_table() -> str:
     sweep, main = results.get("sweep"), results.get("main")
     if not sweep:
         return "_No measurement yet: run `python benchmarks/modern_recipe.py`._"
-    lines = ["| gamma (R1 and R2) | learning rate | classifier score | FID | ms per step |", "|---|---|---|---|---|"]
-    lines += [f"| {r['gamma']:g} | {_rate(r['learning_rate'])} | {r['classifier_score']:.2f} | {r['fid']:.1f} | "
-              f"{r['ms_per_step']:.0f} |" for r in sweep["runs"]]
+    lines = ["| gamma (R1 and R2) | learning rate | classifier score | FID |", "|---|---|---|---|"]
+    lines += [f"| {r['gamma']:g} | {_rate(r['learning_rate'])} | {r['classifier_score']:.2f} | {r['fid']:.1f} |"
+              for r in sweep["runs"]]
     chosen = (f"the main runs use gamma {main['gamma']:g} and {_rate(main['learning_rate'])}, {main['steps']:,} "
               "steps" if main else "no main run yet")
     return "\n".join(lines + ["", f"Seed {sweep['seed']}, {sweep['steps']:,} steps each (the learning rate decays "
@@ -426,12 +426,10 @@ def stacked_mnist_table() -> str:
     results = _load("stacked_mnist")
     if not results.get("rows"):
         return "_No measurement yet: run `python benchmarks/stacked_mnist.py`._"
-    lines = ["| variant | modes covered of 1,000 (each seed) | KL to uniform (each seed) | ms per step, mean |",
-             "|---|---|---|---|"]
+    lines = ["| variant | modes covered of 1,000 (each seed) | KL to uniform (each seed) |", "|---|---|---|"]
     for variant, runs in results["rows"].items():
-        step_ms, _ = _mean_sd([r["ms_per_step"] for r in runs])
         lines.append(f"| {variant} | {_per_seed(runs, 'modes_covered', 'd')} | "
-                     f"{_per_seed(runs, 'kl_to_uniform', '.2f')} | {step_ms:.0f} |")
+                     f"{_per_seed(runs, 'kl_to_uniform', '.2f')} |")
     real = results["real_test_digits"]
     anchors = "; ".join(f"{name} {a['modes_covered']:,} modes, KL {a['kl_to_uniform']:.2f}"
                         for name, a in results.get("anchors", {}).items())
