@@ -400,7 +400,7 @@ def sgd_sweep_table() -> str:
                          f"{outcome} |")
     chosen = ", ".join(f"{part} x{multiple:g} with momentum {momentum:g}"
                        for part, (multiple, momentum) in recipes.SGD_FOR_D.items())
-    return "\n".join(lines + ["", f"Seed 0; G keeps Adam at the recipe's rate. The `sgd_for_d` rows above use the "
+    return "\n".join(lines + ["", f"Seed 0; G keeps Adam at the recipe's rate. The `sgd_for_d` rows of the two tables use the "
                               f"best setting of each problem ({chosen} times the recipe's Adam rate). Same file as "
                               "the tables above."])
 
