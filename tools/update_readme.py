@@ -400,9 +400,9 @@ def sgd_sweep_table() -> str:
                          f"{outcome} |")
     chosen = ", ".join(f"{part} x{multiple:g} with momentum {momentum:g}"
                        for part, (multiple, momentum) in recipes.SGD_FOR_D.items())
-    return "\n".join(lines + ["", f"Seed 0; G keeps Adam at the recipe's rate. The `sgd_for_d` rows of the two tables use the "
-                              f"best setting of each problem ({chosen} times the recipe's Adam rate). Same file as "
-                              "the tables above."])
+    return "\n".join(lines + ["", "Seed 0; G keeps Adam at the recipe's rate. The `sgd_for_d` rows of the two "
+                              f"tables use the best setting of each problem ({chosen} times the recipe's Adam "
+                              "rate). Same file as the tables above."])
 
 
 def r3gan_sweep_table() -> str:
