@@ -164,8 +164,8 @@ def make_book_family(kind: str, schedule_steps: int, seed: int = 0, num_classes:
 
 # The Other objectives chapter's configuration (its `parameters` cell); a test keeps them equal.
 BOOK_OBJECTIVES = {"LATENT_DIM": 16, "G_WIDTH": 16, "D_WIDTH": 32, "BATCH_SIZE": 64, "N_CRITIC": 5,
-                   "GP_WEIGHT": 10.0, "WGAN_LR": 1e-4, "BEGAN_LR": 1e-3, "HIDDEN": 32, "LAMBDA_K": 0.01}
-OBJECTIVE_KINDS = ("wgan_gp", "began")
+                   "GP_WEIGHT": 10.0, "WGAN_LR": 1e-3, "BEGAN_LR": 1e-3, "HIDDEN": 32, "LAMBDA_K": 0.01}
+OBJECTIVE_KINDS = ("wgan_gp", "began", "dcgan")
 
 
 def paper_style_autoencoder(width: int = 32, hidden: int = 32) -> "keras.Model":
@@ -191,11 +191,14 @@ def paper_style_autoencoder(width: int = 32, hidden: int = 32) -> "keras.Model":
 
 
 def make_book_objective(kind: str, schedule_steps: int, seed: int = 0, gamma: float = 0.5,
-                        autoencoder: str = "small", **changes):
-    """The Other objectives chapter's compiled ``kind``: ``"wgan_gp"`` (the paper's recipe,
-    constant rate) or ``"began"`` with diversity ratio ``gamma`` (rates decaying to 0 over
-    ``schedule_steps``) and the chapter's ``"small"`` autoencoder or a ``"paper"``-style
-    one (``paper_style_autoencoder``); ``changes`` override ``BOOK_OBJECTIVES``.
+                        autoencoder: str = "small", normalization: str = "batch", **changes):
+    """The Other objectives chapter's compiled ``kind``: ``"wgan_gp"`` (the paper's recipe at
+    the chapter's rate, constant), ``"began"`` with diversity ratio ``gamma`` (rates decaying
+    to 0 over ``schedule_steps``) and the chapter's ``"small"`` autoencoder (with
+    ``normalization``, see ``models.make_autoencoder_discriminator``) or a ``"paper"``-style
+    one (``paper_style_autoencoder``), or
+    ``"dcgan"``: the DCGAN chapter's plain cross-entropy DCGAN with the same two networks,
+    the control for "does the loss track quality?".  ``changes`` override ``BOOK_OBJECTIVES``.
     """
     import keras
 
@@ -207,6 +210,9 @@ def make_book_objective(kind: str, schedule_steps: int, seed: int = 0, gamma: fl
         raise ValueError(f"autoencoder must be 'small' or 'paper', got {autoencoder!r}")
     c = configured(BOOK_OBJECTIVES, changes)
     keras.utils.set_random_seed(seed)
+    if kind == "dcgan":
+        return make_book_dcgan(schedule_steps, seed=seed, CODES=0, MINIBATCH_STDDEV=False,
+                               LATENT_DIM=c["LATENT_DIM"], G_WIDTH=c["G_WIDTH"], D_WIDTH=c["D_WIDTH"])
     generator = models.make_dcgan_generator(c["LATENT_DIM"], c["G_WIDTH"])
     if kind == "wgan_gp":
         gan = training.GAN(generator, models.make_dcgan_discriminator(c["D_WIDTH"]), seed=seed)
@@ -214,8 +220,10 @@ def make_book_objective(kind: str, schedule_steps: int, seed: int = 0, gamma: fl
                     d_loss_fn=losses.wasserstein_d_loss, g_loss_fn=losses.wasserstein_g_loss,
                     n_critic=c["N_CRITIC"], gradient_penalty_weight=c["GP_WEIGHT"])
         return gan
-    make = models.make_autoencoder_discriminator if autoencoder == "small" else paper_style_autoencoder
-    gan = training.BEGAN(generator, make(c["D_WIDTH"], c["HIDDEN"]), seed=seed)
+    discriminator = (models.make_autoencoder_discriminator(c["D_WIDTH"], c["HIDDEN"],
+                                                           normalization=normalization)
+                     if autoencoder == "small" else paper_style_autoencoder(c["D_WIDTH"], c["HIDDEN"]))
+    gan = training.BEGAN(generator, discriminator, seed=seed)
     gan.compile(*(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(c["BEGAN_LR"], schedule_steps),
                                         beta_1=0.5) for _ in range(2)),
                 gamma=gamma, lambda_k=c["LAMBDA_K"])

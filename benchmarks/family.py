@@ -12,8 +12,14 @@ trained as long as the chapter trains it, on the same images:
   with the chapter's two gammas, MNIST, as many steps as the Other objectives chapter
   (``common.BOOK_OBJECTIVES``); ``began_paper_lambda_k`` and ``began_paper_autoencoder``:
   the higher gamma with the paper's slower controller (lambda_k = 0.001) or with a
-  paper-style autoencoder instead of the chapter's small one; ``wgan_gp_3x_rate`` and
-  ``wgan_gp_10x_rate``: WGAN-GP at three and ten times its paper's learning rate.
+  paper-style autoencoder instead of the chapter's small one; ``began_high_layer_norm``
+  and ``began_high_no_norm``: the higher gamma with a per-image normalisation or none in
+  the autoencoder instead of batch norm (which makes an image's reconstruction error
+  depend on its batch); ``wgan_gp_3x_rate``, ``wgan_gp_10x_rate`` and
+  ``wgan_gp_20x_rate``: WGAN-GP at three, ten and twenty times its paper's learning rate;
+- ``dcgan_control``: the DCGAN chapter's plain cross-entropy DCGAN with WGAN-GP's two
+  networks, measured at WGAN-GP's steps: the control for "does the loss track quality?"
+  (its discriminator's loss is ranked against FID as the critic's estimate is).
 
 Conditional models: conditional accuracy, FID of 200 samples per class against the
 held-out images, mean per-class FID, and within-class variety on the evaluator's four
@@ -50,7 +56,7 @@ from ganbook import callbacks, data, losses, metrics
 N_TRAIN, PER_CLASS, CLASSES = 8000, 200, 10
 # The Other objectives chapter's run lengths in epochs of N_TRAIN images, its gammas, and
 # how often it measures FID; a test keeps them equal to the chapter's.
-OBJECTIVE_EPOCHS = {"wgan_gp": 32, "began": 12}
+OBJECTIVE_EPOCHS = {"wgan_gp": 32, "began": 12, "dcgan": 8}
 GAMMAS = (0.75, 0.9)
 EVALUATIONS = 8
 
@@ -63,7 +69,7 @@ RUNS = {
     "infogan": (f"InfoGAN, lambda = {BOOK_FAMILY['INFO_WEIGHT']:g}, MNIST", "infogan", "mnist", {}, 1500),
     "code_only": ("the same code without the information term (lambda = 0), MNIST", "infogan", "mnist",
                   {"INFO_WEIGHT": 0.0}, 1500),
-    "wgan_gp": ("WGAN-GP, its paper's settings, MNIST", "wgan_gp", "mnist", {}, None),
+    "wgan_gp": ("WGAN-GP, its paper's settings (rate 1e-4), MNIST", "wgan_gp", "mnist", {"WGAN_LR": 1e-4}, None),
     "began_low": (f"BEGAN, gamma = {GAMMAS[0]}, MNIST", "began", "mnist", {"gamma": GAMMAS[0]}, None),
     "began_high": (f"BEGAN, gamma = {GAMMAS[1]}, MNIST", "began", "mnist", {"gamma": GAMMAS[1]}, None),
     "began_paper_lambda_k": (f"BEGAN, gamma = {GAMMAS[1]}, the paper's lambda_k = 0.001, MNIST", "began", "mnist",
@@ -72,8 +78,16 @@ RUNS = {
                                 "mnist", {"gamma": GAMMAS[1], "autoencoder": "paper"}, None),
     "wgan_gp_3x_rate": ("WGAN-GP at three times the paper's rate (3e-4), MNIST", "wgan_gp", "mnist",
                         {"WGAN_LR": 3e-4}, None),
-    "wgan_gp_10x_rate": ("WGAN-GP at ten times the paper's rate (1e-3), MNIST", "wgan_gp", "mnist",
-                         {"WGAN_LR": 1e-3}, None),
+    "wgan_gp_10x_rate": ("WGAN-GP at ten times the paper's rate (1e-3), the chapter's, MNIST", "wgan_gp", "mnist",
+                         {}, None),
+    "wgan_gp_20x_rate": ("WGAN-GP at twenty times the paper's rate (2e-3), MNIST", "wgan_gp", "mnist",
+                         {"WGAN_LR": 2e-3}, None),
+    "dcgan_control": ("the DCGAN chapter's plain cross-entropy DCGAN, the same networks, 800 steps on 6,400 "
+                      "digits, MNIST", "dcgan", "mnist", {}, None),
+    "began_high_layer_norm": (f"BEGAN, gamma = {GAMMAS[1]}, layer norm (per image) in the autoencoder, MNIST",
+                              "began", "mnist", {"gamma": GAMMAS[1], "normalization": "layer"}, None),
+    "began_high_no_norm": (f"BEGAN, gamma = {GAMMAS[1]}, no normalisation in the autoencoder, MNIST", "began",
+                           "mnist", {"gamma": GAMMAS[1], "normalization": "none"}, None),
 }
 
 
@@ -117,10 +131,19 @@ def code_measures(gan) -> dict:
             "fid": quality["fid"], "classifier_score": quality["classifier_score"]}
 
 
+def wgan_measurement_every() -> int:
+    """Generator steps between two FID measurements of the chapter's WGAN-GP run."""
+    steps_per_epoch = N_TRAIN // (BOOK_OBJECTIVES["BATCH_SIZE"] * BOOK_OBJECTIVES["N_CRITIC"])
+    return steps_per_epoch * max(OBJECTIVE_EPOCHS["wgan_gp"] // EVALUATIONS, 1)
+
+
 def objective_run(kind: str, seed: int, gamma: float = 0.5, **changes) -> dict:
-    """Train the Other objectives chapter's WGAN-GP or BEGAN as the chapter does, and measure it."""
+    """Train the Other objectives chapter's WGAN-GP or BEGAN as the chapter does (or the DCGAN
+    control at WGAN-GP's measurement steps), and measure it."""
     images = data.to_signed_range(data.load_dataset("mnist").x_train[:N_TRAIN])
     batch_size = BOOK_OBJECTIVES["BATCH_SIZE"] * (BOOK_OBJECTIVES["N_CRITIC"] if kind == "wgan_gp" else 1)
+    if kind == "dcgan":  # measured at WGAN-GP's steps (100, 200, ...): epochs of 100 batches
+        images = images[:wgan_measurement_every() * batch_size]
     batches = callbacks.SeededEpochs(images, batch_size, seed=seed)
     epochs = OBJECTIVE_EPOCHS[kind]
     gan = make_book_objective(kind, epochs * batches.batches_per_epoch, seed=seed, gamma=gamma, **changes)
@@ -130,7 +153,7 @@ def objective_run(kind: str, seed: int, gamma: float = 0.5, **changes) -> dict:
     history = gan.fit(batches.dataset, epochs=epochs, verbose=0, callbacks=[batches, evaluate])
     seconds = time.perf_counter() - start
     # WGAN-GP's critic minimises -W (plus the penalty): its estimate of W is -d_loss.
-    name, sign = ("d_loss", -1.0) if kind == "wgan_gp" else ("m_global", 1.0)
+    name, sign = {"wgan_gp": ("d_loss", -1.0), "began": ("m_global", 1.0), "dcgan": ("d_loss", 1.0)}[kind]
     tracked = sign * callbacks.mean_since_each_measurement(history.history[name], batches.batches_per_epoch,
                                                            evaluate.history["step"])
     features, _ = metrics.load_evaluator("mnist").features_and_probabilities(gan.generate(2000, seed=1))
@@ -139,7 +162,8 @@ def objective_run(kind: str, seed: int, gamma: float = 0.5, **changes) -> dict:
             "fid": last["fid"], "classifier_score": last["classifier_score"],
             "variety": metrics.variety(features, reference("mnist")["test"]),
             "rank_correlation": float(spearmanr(tracked, evaluate.history["fid"]).statistic),
-            "fid_history": evaluate.history["fid"], **({"k": float(gan.k.numpy())} if kind == "began" else {})}
+            "fid_history": evaluate.history["fid"], "step_history": evaluate.history["step"],
+            "tracked_history": tracked.tolist(), **({"k": float(gan.k.numpy())} if kind == "began" else {})}
 
 
 def run(key: str, seed: int) -> dict:
@@ -167,14 +191,17 @@ def main() -> None:
     previous = RESULTS_DIR / "family.json"
     results = json.loads(previous.read_text())["runs"] if previous.is_file() else {}
     for key in args.runs:
-        results[key] = {"label": RUNS[key][0], "runs": []}
+        # A seed run again replaces its earlier result; the row's other seeds keep theirs.
+        kept = [r for r in results.get(key, {}).get("runs", []) if r["seed"] not in args.seeds]
+        results[key] = {"label": RUNS[key][0], "runs": kept}
         for seed in args.seeds:
-            results[key]["runs"].append(run(key, seed))
-            print(f"{key}, seed {seed}: {json.dumps(results[key]['runs'][-1], default=float)}", flush=True)
-    write_results("family", {
-        "runs": {key: results[key] for key in RUNS if key in results}, "per_class": PER_CLASS,
-        "data": "; ".join(data.load_dataset(d).describe().splitlines()[0] for d in ("mnist", "fashion_mnist")),
-    })
+            result = run(key, seed)
+            results[key]["runs"] = sorted(results[key]["runs"] + [result], key=lambda r: r["seed"])
+            print(f"{key}, seed {seed}: {json.dumps(result, default=float)}", flush=True)
+            write_results("family", {  # after every run, so that an interruption loses one run at most
+                "runs": {k: results[k] for k in RUNS if k in results}, "per_class": PER_CLASS,
+                "data": "; ".join(data.load_dataset(d).describe().splitlines()[0] for d in ("mnist", "fashion_mnist")),
+            })
 
 
 if __name__ == "__main__":

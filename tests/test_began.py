@@ -139,3 +139,21 @@ def test_began_under_two_replicas_matches_one_device_including_k():
         trained.append(gan)
     assert float(trained[0].k.numpy()) > 0
     assert max_difference(*trained) < 1e-5
+
+
+@pytest.mark.parametrize("normalization, batch_dependent", [("batch", True), ("layer", False), ("none", False)])
+def test_only_batch_norm_makes_an_images_reconstruction_depend_on_its_batch(normalization, batch_dependent):
+    keras.utils.set_random_seed(0)
+    autoencoder = models.make_autoencoder_discriminator(width=2, hidden=4, normalization=normalization)
+    images = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    alone = autoencoder(images[:2], training=True).numpy()
+    in_a_bigger_batch = autoencoder(images, training=True).numpy()[:2]
+    layer_names = [type(layer).__name__ for layer in autoencoder.layers]
+    assert ("BatchNormalization" in layer_names) == (normalization == "batch")
+    assert ("LayerNormalization" in layer_names) == (normalization == "layer")
+    assert (not np.allclose(alone, in_a_bigger_batch, atol=1e-5)) == batch_dependent
+
+
+def test_the_autoencoder_names_the_normalizations_it_accepts():
+    with pytest.raises(ValueError, match="batch, layer, none.*'group'"):
+        models.make_autoencoder_discriminator(normalization="group")

@@ -224,9 +224,16 @@ def test_book_objectives_build_each_kind_from_the_configuration():
     assert deep.discriminator.name == "paper_style_autoencoder"
     assert deep.discriminator.output_shape == (None, 28, 28, 1)
     assert not any("batch_normalization" in layer.name for layer in deep.discriminator.layers)
+    layer_norm = make_book_objective("began", schedule_steps=10, normalization="layer")
+    assert [type(layer).__name__ for layer in layer_norm.discriminator.layers].count("LayerNormalization") == 2
+    control = make_book_objective("dcgan", schedule_steps=10)
+    assert type(control) is training.GAN and control.codes == 0 and control.n_critic == 1
+    assert control.generator.input_shape == (None, BOOK_OBJECTIVES["LATENT_DIM"])
+    assert ([w.shape for w in control.discriminator.weights]
+            == [w.shape for w in wgan.discriminator.weights]), "the control has the critic's network"
     with pytest.raises(ValueError, match="autoencoder must be 'small' or 'paper'"):
         make_book_objective("began", schedule_steps=10, autoencoder="deep")
-    with pytest.raises(ValueError, match="kind must be one of wgan_gp, began"):
+    with pytest.raises(ValueError, match="kind must be one of wgan_gp, began, dcgan"):
         make_book_objective("cgan", schedule_steps=10)
     with pytest.raises(ValueError, match="unknown settings"):
         make_book_objective("began", schedule_steps=10, GAMMA=0.5)
@@ -272,3 +279,27 @@ def test_the_modern_recipe_trains_the_sweeps_best_setting():
     assert best_setting(sweep) == (1.0, 2e-3)
     with pytest.raises(ValueError, match="no sweep results"):
         best_setting([])
+
+
+def test_the_family_benchmark_reruns_a_seed_without_losing_the_others(tmp_path, monkeypatch):
+    import common
+    import family
+
+    monkeypatch.setattr(family, "RESULTS_DIR", tmp_path)
+    monkeypatch.setattr(common, "RESULTS_DIR", tmp_path)
+    (tmp_path / "family.json").write_text(json.dumps({"runs": {"wgan_gp": {"label": "old", "runs": [
+        {"seed": 0, "fid": 1.0}, {"seed": 1, "fid": 2.0}, {"seed": 2, "fid": 3.0}]}}}))
+    monkeypatch.setattr(family, "run", lambda key, seed: {"seed": seed, "fid": 10.0 + seed})
+    monkeypatch.setattr(sys, "argv", ["family.py", "--runs", "wgan_gp", "--seeds", "1"])
+    family.main()
+    runs = json.loads((tmp_path / "family.json").read_text())["runs"]["wgan_gp"]["runs"]
+    assert [(r["seed"], r["fid"]) for r in runs] == [(0, 1.0), (1, 11.0), (2, 3.0)]
+
+
+def test_the_dcgan_control_is_measured_at_the_wgans_steps():
+    import family
+
+    # WGAN-GP: 8,000 images in batches of 5 x 64 make 25 steps an epoch, measured every 4 epochs
+    assert family.wgan_measurement_every() == 100
+    assert family.OBJECTIVE_EPOCHS["dcgan"] == family.EVALUATIONS
+    assert family.OBJECTIVE_EPOCHS["wgan_gp"] * 25 == family.OBJECTIVE_EPOCHS["dcgan"] * 100

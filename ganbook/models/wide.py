@@ -13,25 +13,38 @@ from keras import layers
 
 from ganbook._checks import check_output_shape, check_positive_int
 
+AUTOENCODER_NORMALIZATIONS = ("batch", "layer", "none")
 
-def make_autoencoder_discriminator(width: int = 32, hidden: int = 32, channels: int = 1) -> keras.Model:
+
+def make_autoencoder_discriminator(width: int = 32, hidden: int = 32, channels: int = 1,
+                                   normalization: str = "batch") -> keras.Model:
     """BEGAN's discriminator for 28x28 images: an image in, its reconstruction out.
 
     ``conv 3x3/2 (width, 14x14) -> dense to hidden -> dense to 14x14xwidth -> upsample
-    x2 -> conv 3x3 to channels``, linear at the end; batch normalisation and ReLU after
-    the two dense layers.  Deliberately small: Berthelot et al. (2017) use a deeper ELU
-    autoencoder without normalisation, with which BEGAN reached about twice this one's
-    FID in the Other objectives chapter's 1,500 steps, at 2.6 times the time
+    x2 -> conv 3x3 to channels``, linear at the end; a normalisation and ReLU after the
+    two dense layers.  ``normalization``: ``"batch"`` (batch statistics, so an image's
+    reconstruction error depends on the rest of its batch), ``"layer"`` (each image's own
+    statistics) or ``"none"``.  Deliberately small: Berthelot et al. (2017) use a deeper
+    ELU autoencoder without normalisation, with which BEGAN reached about twice this
+    one's FID in the Other objectives chapter's 1,500 steps, at 2.6 times the time
     (``benchmarks/family.py``, ``began_paper_autoencoder``).
     """
     check_positive_int("width", width)
     check_positive_int("hidden", hidden)
+    if normalization not in AUTOENCODER_NORMALIZATIONS:
+        raise ValueError(f"normalization must be one of {', '.join(AUTOENCODER_NORMALIZATIONS)}, "
+                         f"got {normalization!r}")
+
+    def normalize():
+        return {"batch": [layers.BatchNormalization()], "layer": [layers.LayerNormalization()],
+                "none": []}[normalization]
+
     model = keras.Sequential([
         keras.Input((28, 28, channels)),
         layers.Conv2D(width, 3, strides=2, padding="same"), layers.ReLU(),
         layers.Flatten(),
-        layers.Dense(hidden, name="embedding"), layers.BatchNormalization(), layers.ReLU(),
-        layers.Dense(14 * 14 * width), layers.BatchNormalization(), layers.ReLU(),
+        layers.Dense(hidden, name="embedding"), *normalize(), layers.ReLU(),
+        layers.Dense(14 * 14 * width), *normalize(), layers.ReLU(),
         layers.Reshape((14, 14, width)),
         layers.UpSampling2D(),
         layers.Conv2D(channels, 3, padding="same"),
