@@ -468,7 +468,7 @@ def wgan_goal_line(runs: list[dict]) -> str:
     return (f"**Goal** for WGAN-GP's chapter configuration (rate 1e-3): FID ≤ {WGAN_GOAL['fid']:g} and "
             f"classifier score ≥ {WGAN_GOAL['classifier_score']:g} on every seed. Measured: FID "
             f"{min(fids):.1f} to {max(fids):.1f}, score {min(scores):.2f} to {max(scores):.2f}: "
-            + ("met." if met else "not met; the rates tried are in the table above."))
+            + ("met." if met else "not met; the rates tried are in the WGAN-GP table above."))
 
 
 def family_table() -> str:
