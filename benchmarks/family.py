@@ -190,6 +190,7 @@ def main() -> None:
     args = parser.parse_args()
     previous = RESULTS_DIR / "family.json"
     results = json.loads(previous.read_text())["runs"] if previous.is_file() else {}
+    described = "; ".join(data.load_dataset(d).describe().splitlines()[0] for d in ("mnist", "fashion_mnist"))
     for key in args.runs:
         # A seed run again replaces its earlier result; the row's other seeds keep theirs.
         kept = [r for r in results.get(key, {}).get("runs", []) if r["seed"] not in args.seeds]
@@ -199,8 +200,7 @@ def main() -> None:
             results[key]["runs"] = sorted(results[key]["runs"] + [result], key=lambda r: r["seed"])
             print(f"{key}, seed {seed}: {json.dumps(result, default=float)}", flush=True)
             write_results("family", {  # after every run, so that an interruption loses one run at most
-                "runs": {k: results[k] for k in RUNS if k in results}, "per_class": PER_CLASS,
-                "data": "; ".join(data.load_dataset(d).describe().splitlines()[0] for d in ("mnist", "fashion_mnist")),
+                "runs": {k: results[k] for k in RUNS if k in results}, "per_class": PER_CLASS, "data": described,
             })
 
 

@@ -13,7 +13,9 @@ from keras import layers
 
 from ganbook._checks import check_output_shape, check_positive_int
 
-AUTOENCODER_NORMALIZATIONS = ("batch", "layer", "none")
+# The autoencoder's normalisation by name, and the layer it inserts (None: nothing).
+AUTOENCODER_NORMALIZATIONS = {"batch": layers.BatchNormalization, "layer": layers.LayerNormalization,
+                              "none": None}
 
 
 def make_autoencoder_discriminator(width: int = 32, hidden: int = 32, channels: int = 1,
@@ -35,9 +37,10 @@ def make_autoencoder_discriminator(width: int = 32, hidden: int = 32, channels: 
         raise ValueError(f"normalization must be one of {', '.join(AUTOENCODER_NORMALIZATIONS)}, "
                          f"got {normalization!r}")
 
+    normalization_layer = AUTOENCODER_NORMALIZATIONS[normalization]
+
     def normalize():
-        return {"batch": [layers.BatchNormalization()], "layer": [layers.LayerNormalization()],
-                "none": []}[normalization]
+        return [normalization_layer()] if normalization_layer else []
 
     model = keras.Sequential([
         keras.Input((28, 28, channels)),
