@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,9 +29,15 @@ TROUBLE = re.compile(r"Traceback|is not here|from the repository root")
 
 def install_wheel(target: Path) -> Path:
     """Build ganbook's wheel and unpack it into ``target``; the folder to put on PYTHONPATH."""
+    # Built from a copy of what the wheel needs, so that builds running side by side (the
+    # test workers) never share setuptools' build/ folder in the repository.
+    source = target / "source"
+    shutil.copytree(ROOT / "ganbook", source / "ganbook", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
     wheels = target / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--wheel-dir", str(wheels), str(ROOT)], check=True)
+                    "--no-build-isolation", "--wheel-dir", str(wheels), str(source)], check=True)
     site = target / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--target", str(site), *map(str, wheels.glob("ganbook-*.whl"))], check=True)

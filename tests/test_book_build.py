@@ -6,6 +6,11 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
+# The site check (tests/test_site.py) reads this build: one pytest-xdist worker runs both, in order.
+pytestmark = pytest.mark.xdist_group("site")
+
 ROOT = Path(__file__).resolve().parents[1]
 SMOKE_OUTPUT = ROOT / "_build" / "smoke"
 

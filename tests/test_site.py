@@ -20,8 +20,12 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
+
+# It reads the smoke build of tests/test_book_build.py: the same pytest-xdist worker runs it after.
+pytestmark = pytest.mark.xdist_group("site")
 
 ROOT = Path(__file__).resolve().parents[1]
 # GANBOOK_SITE_DIR=_build/html checks the full book that `make book` built instead.
