@@ -37,8 +37,6 @@ def make_book_dcgan(schedule_steps: int, jit_compile: bool = False, seed: int = 
     """
     from functools import partial
 
-    import keras
-
     from ganbook import losses, models, training
 
     config = configured(BOOK_DCGAN, changes)
@@ -49,8 +47,7 @@ def make_book_dcgan(schedule_steps: int, jit_compile: bool = False, seed: int = 
                        code_scale=config["CODE_SCALE"])
 
     def adam():
-        schedule = keras.optimizers.schedules.CosineDecay(config["LEARNING_RATE"], schedule_steps)
-        return keras.optimizers.Adam(schedule, beta_1=0.5)
+        return training.decayed_adam(config["LEARNING_RATE"], schedule_steps)
 
     gan.compile(adam(), adam(), d_loss_fn=partial(losses.bce_d_loss, real_label=config["REAL_LABEL"]),
                 jit_compile=jit_compile)
@@ -59,7 +56,9 @@ def make_book_dcgan(schedule_steps: int, jit_compile: bool = False, seed: int = 
 
 # The Semi-supervised GAN chapter's configuration (its `parameters` cell); a test keeps them equal.
 BOOK_SSGAN = {"LABELS_PER_CLASS": 10, "LATENT_DIM": 100, "BATCH_SIZE": 100, "LEARNING_RATE": 3e-3,
-              "INPUT_NOISE": 0.3, "HIDDEN_NOISE": 0.5, "SQUARED_FEATURE_MATCHING": False}
+              "INPUT_NOISE": 0.3, "HIDDEN_NOISE": 0.5, "SQUARED_FEATURE_MATCHING": False,
+              "UNSUPERVISED_WEIGHT": 1.0, "PRIOR": "normal", "OUTPUT_WEIGHT_NORM": False,
+              "FEATURE_BATCH": False}
 
 
 def make_book_ssgan(schedule_steps: int, seed: int = 0, feature_matching: bool = True, **changes):
@@ -78,13 +77,15 @@ def make_book_ssgan(schedule_steps: int, seed: int = 0, feature_matching: bool =
     keras.utils.set_random_seed(seed)
     classifier = models.make_ssgan_mlp_classifier(input_noise=config["INPUT_NOISE"],
                                                   hidden_noise=config["HIDDEN_NOISE"])
-    gan = training.SSGAN(models.make_ssgan_mlp_generator(config["LATENT_DIM"]), classifier, seed=seed)
+    generator = models.make_ssgan_mlp_generator(config["LATENT_DIM"],
+                                                output_weight_norm=config["OUTPUT_WEIGHT_NORM"])
+    gan = training.SSGAN(generator, classifier, seed=seed, prior=config["PRIOR"])
 
     def adam():
-        schedule = keras.optimizers.schedules.CosineDecay(config["LEARNING_RATE"], schedule_steps)
-        return keras.optimizers.Adam(schedule, beta_1=0.5)
+        return training.decayed_adam(config["LEARNING_RATE"], schedule_steps)
 
     gan.compile(adam(), adam(), feature_matching=feature_matching,
+                unsupervised_weight=config["UNSUPERVISED_WEIGHT"],
                 feature_loss_fn=partial(losses.feature_matching_loss,
                                         squared=config["SQUARED_FEATURE_MATCHING"]))
     return gan
@@ -154,8 +155,7 @@ def make_book_family(kind: str, schedule_steps: int, seed: int = 0, num_classes:
         gan = trainer(generator, discriminator, seed=seed, num_classes=num_classes)
 
     def adam():
-        schedule = keras.optimizers.schedules.CosineDecay(c["LEARNING_RATE"], schedule_steps)
-        return keras.optimizers.Adam(schedule, beta_1=0.5)
+        return training.decayed_adam(c["LEARNING_RATE"], schedule_steps)
 
     extra = {"head_weight": c["INFO_WEIGHT"]} if kind == "infogan" else {}
     gan.compile(adam(), adam(), d_loss_fn=partial(losses.bce_d_loss, real_label=c["REAL_LABEL"]), **extra)
@@ -216,7 +216,7 @@ def make_book_objective(kind: str, schedule_steps: int, seed: int = 0, gamma: fl
     generator = models.make_dcgan_generator(c["LATENT_DIM"], c["G_WIDTH"])
     if kind == "wgan_gp":
         gan = training.GAN(generator, models.make_dcgan_discriminator(c["D_WIDTH"]), seed=seed)
-        gan.compile(*(keras.optimizers.Adam(c["WGAN_LR"], beta_1=0.0, beta_2=0.9) for _ in range(2)),
+        gan.compile(*(training.decayed_adam(c["WGAN_LR"], None, beta_1=0.0, beta_2=0.9) for _ in range(2)),
                     d_loss_fn=losses.wasserstein_d_loss, g_loss_fn=losses.wasserstein_g_loss,
                     n_critic=c["N_CRITIC"], gradient_penalty_weight=c["GP_WEIGHT"])
         return gan
@@ -224,7 +224,6 @@ def make_book_objective(kind: str, schedule_steps: int, seed: int = 0, gamma: fl
                                                            normalization=normalization)
                      if autoencoder == "small" else paper_style_autoencoder(c["D_WIDTH"], c["HIDDEN"]))
     gan = training.BEGAN(generator, discriminator, seed=seed)
-    gan.compile(*(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(c["BEGAN_LR"], schedule_steps),
-                                        beta_1=0.5) for _ in range(2)),
+    gan.compile(*(training.decayed_adam(c["BEGAN_LR"], schedule_steps) for _ in range(2)),
                 gamma=gamma, lambda_k=c["LAMBDA_K"])
     return gan

@@ -403,16 +403,22 @@ def _one_host(ds):
     return ds.with_options(options)
 
 
+FEATURE_ORDER_OFFSET = 1 << 32  # the second unlabelled order's seed is seed + this
+
+
 def make_semi_supervised_pipeline(labelled_images: np.ndarray, labels: np.ndarray,
                                   unlabelled_images: np.ndarray, batch_size: int, seed: int, epoch,
-                                  labelled_batch_size: int | None = None):
+                                  labelled_batch_size: int | None = None, feature_batch: bool = False):
     """Batches ``((labelled images, labels), unlabelled images)`` for semi-supervised training.
 
     A pass reads every unlabelled image once, in the seeded order of ``make_pipeline``
     (``epoch``: an integer ``tf.Variable``, as there).  Each of its batches comes with
     ``labelled_batch_size`` (default ``batch_size``) labelled examples, drawn by
     reshuffling and repeating the labelled set, so every label is used equally often.
-    Only ``labels`` reach the pipeline: the unlabelled images carry none.
+    Only ``labels`` reach the pipeline: the unlabelled images carry none.  With
+    ``feature_batch`` each batch gains a third element: a second unlabelled batch, from a
+    pass in an order of its own, for the generator's feature matching (as in Salimans et
+    al.'s MNIST script).
     """
     import tensorflow as tf
 
@@ -437,7 +443,11 @@ def make_semi_supervised_pipeline(labelled_images: np.ndarray, labels: np.ndarra
 
     labelled = tf.data.Dataset.from_tensors(0).flat_map(labelled_pass)
     labelled = labelled.map(lambda idx: tf.nest.map_structure(lambda t: tf.gather(t, idx), tensors))
-    ds = tf.data.Dataset.zip(labelled, unlabelled)
+    parts = (labelled, unlabelled)
+    if feature_batch:
+        # FEATURE_ORDER_OFFSET keeps this order apart from every seed's first order.
+        parts += (make_pipeline(unlabelled_images, batch_size, seed + FEATURE_ORDER_OFFSET, epoch=epoch),)
+    ds = tf.data.Dataset.zip(*parts)
     return _one_host(ds.apply(tf.data.experimental.assert_cardinality(steps))).prefetch(tf.data.AUTOTUNE)
 
 

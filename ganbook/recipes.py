@@ -80,10 +80,11 @@ class Recipe:
         return gan, callbacks
 
     def _optimizer(self, learning_rate: float, steps: int, kind: str):
-        rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps) if self.decay else learning_rate
         if kind == "sgd":
+            rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps) if self.decay else learning_rate
             return keras.optimizers.SGD(rate, momentum=self.d_momentum, global_clipnorm=self.clip_norm)
-        return keras.optimizers.Adam(rate, beta_1=self.betas[0], beta_2=self.betas[1], global_clipnorm=self.clip_norm)
+        return training.decayed_adam(learning_rate, steps if self.decay else None, *self.betas,
+                            global_clipnorm=self.clip_norm)
 
 
 ARCHITECTURES = {"dcgan": (models.make_dcgan_generator, models.make_dcgan_discriminator),

@@ -1,7 +1,8 @@
 """Toy distributions with known densities, and the divergences GAN theory is stated in.
 
 1-D: ``Gaussian``, ``Uniform`` and ``GaussianMixture``; 2-D: ``Ring`` and ``Grid`` of
-Gaussian modes.  Each has ``sample(n, seed)`` and ``density(x)``.  The divergence
+Gaussian modes.  Each has ``sample(n, seed)`` and ``density(x)``.  ``two_moons`` draws
+labelled 2-D points for the semi-supervised chapter.  The divergence
 helpers integrate densities numerically on a grid, which is exact enough for the
 smooth 1-D densities of the Concepts chapter.
 """
@@ -157,6 +158,25 @@ class Grid(_ModesIn2D):
 
 
 # --------------------------------------------------------------------------- divergences
+
+
+def two_moons(n: int, seed: int, noise: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` points of two interleaved half circles of radius 1, centred on the origin, and
+    their class: 0 for the upper arc, 1 for the lower one.
+
+    Each point is a uniform angle on its arc plus Gaussian noise of std ``noise`` in each
+    coordinate.  Returns float32 points (n, 2) and int64 labels (n,).
+    """
+    check_positive_int("n", n)
+    if not noise >= 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
+    rng = np.random.default_rng(seed)
+    lower = rng.random(n) < 0.5
+    angle = rng.uniform(0.0, np.pi, n)
+    x = np.where(lower, 1.0 - np.cos(angle), np.cos(angle)) - 0.5
+    y = np.where(lower, 0.5 - np.sin(angle), np.sin(angle)) - 0.25
+    points = np.stack([x, y], axis=1) + rng.normal(0.0, noise, (n, 2))
+    return points.astype(np.float32), lower.astype(np.int64)
 
 
 def _check_grid(x, *densities) -> np.ndarray:

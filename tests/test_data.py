@@ -218,6 +218,25 @@ def test_semi_supervised_pipeline_pairs_labelled_and_unlabelled_batches():
     assert sorted(unlabelled_seen) == list(range(100, 160))
 
 
+def test_semi_supervised_pipeline_adds_a_second_unlabelled_pass_in_its_own_order():
+    import tensorflow as tf
+
+    unlabelled = np.arange(100, 160, dtype=np.float32).reshape(60, 1)
+    epoch = tf.Variable(0, dtype=tf.int64)
+    ds = data.make_semi_supervised_pipeline(np.zeros((10, 1), np.float32), np.arange(10) % 5,
+                                            unlabelled, batch_size=4, seed=3, epoch=epoch,
+                                            feature_batch=True)
+    batches = list(ds)
+    assert len(batches) == 15 and all(len(b) == 3 for b in batches)
+    first = np.concatenate([b[1].numpy()[:, 0] for b in batches])
+    second = np.concatenate([b[2].numpy()[:, 0] for b in batches])
+    assert sorted(second) == list(range(100, 160))  # a whole pass of its own
+    assert not np.array_equal(first, second)  # in another order
+    plain = data.make_semi_supervised_pipeline(np.zeros((10, 1), np.float32), np.arange(10) % 5,
+                                               unlabelled, batch_size=4, seed=3, epoch=epoch)
+    np.testing.assert_array_equal(first, np.concatenate([u.numpy()[:, 0] for _, u in plain]))
+
+
 def test_semi_supervised_pipeline_depends_only_on_seed_and_epoch():
     import tensorflow as tf
 

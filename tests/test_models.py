@@ -113,6 +113,17 @@ def test_ssgan_mlp_generator_makes_images_of_the_requested_shape():
     assert images.shape == (2, 32, 32, 3) and images.min() >= -1 and images.max() <= 1
 
 
+def test_ssgan_mlp_generator_can_weight_normalise_its_output_layer():
+    generator = models.make_ssgan_mlp_generator(latent_dim=8, hidden=(16,), output_weight_norm=True)
+    output = generator.layers[-2]
+    assert isinstance(output, models.WeightNormDense)
+    z = np.random.default_rng(0).normal(size=(3, 8)).astype("float32")
+    before = np.asarray(generator(z))
+    output.v.assign(output.v * 7.0)  # a weight vector's length is g's alone
+    np.testing.assert_allclose(np.asarray(generator(z)), before, rtol=1e-5)
+    assert before.shape == (3, 28, 28, 1) and 0 <= before.min() and before.max() <= 1
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: models.make_ssgan_mlp_classifier(num_classes=0), "num_classes"),
     (lambda: models.make_ssgan_mlp_classifier(hidden=()), "at least one layer"),

@@ -71,6 +71,43 @@ def test_losses_of_a_step_are_the_package_losses_on_the_same_batches():
     assert float(logs["g_loss"]) == pytest.approx(float(expected_fm), rel=1e-4)
 
 
+def test_a_third_batch_is_what_feature_matching_compares_with():
+    x, y = toy_problem()
+    labelled, labels, unlabelled = tf.constant(x[:6]), tf.constant(y[:6]), tf.constant(x[6:16])
+    second = tf.constant(x[16:26])
+    gan = tiny_ssgan(lr=0.0)
+    logs = gan.train_step(((labelled, labels), unlabelled, second))
+    d = gan.discriminator
+    fake_g = gan.generator(gan.sample_noise(10, gan._noise_seed(1) - [0, 2]), training=True)
+    expected = losses.feature_matching_loss(d(second)[1], d(fake_g)[1])
+    assert float(logs["g_loss"]) == pytest.approx(float(expected), rel=1e-4)
+    assert float(logs["g_loss"]) != pytest.approx(
+        float(losses.feature_matching_loss(d(unlabelled)[1], d(fake_g)[1])), rel=1e-3)
+
+
+def test_feature_batch_needs_a_labelled_set():
+    with pytest.raises(ValueError, match="labelled=.images, labels. too"):
+        callbacks.SeededEpochs(np.zeros((8, 2), np.float32), 4, seed=0, feature_batch=True)
+
+
+def test_the_unsupervised_weight_scales_its_share_of_the_classifier_update():
+    # With plain SGD the update is -lr * gradient, linear in the weight:
+    # the update at 0.5 is the mean of the updates at 0 and 1.
+    x, y = toy_problem()
+    batch = ((tf.constant(x[:6]), tf.constant(y[:6])), tf.constant(x[6:16]))
+    moved = {}
+    for weight in (0.0, 0.5, 1.0):
+        keras.utils.set_random_seed(0)
+        gan = training.SSGAN(models.make_mlp(LATENT, DIM, (8,), name="g"), tiny_classifier(), seed=0)
+        gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), unsupervised_weight=weight)
+        before = weights(gan.discriminator)
+        gan.train_step(batch)
+        moved[weight] = [a - b for a, b in zip(weights(gan.discriminator), before)]
+    for zero, half, one in zip(moved[0.0], moved[0.5], moved[1.0]):
+        np.testing.assert_allclose(half, (zero + one) / 2, atol=1e-6)
+    assert any(not np.allclose(a, b) for a, b in zip(moved[0.0], moved[1.0]))
+
+
 def test_without_feature_matching_the_generator_minimises_g_loss_fn_on_the_real_logit():
     gan = tiny_ssgan(lr=0.0, feature_matching=False)
     x, y = toy_problem()

@@ -170,3 +170,19 @@ def test_summaries_average_over_seeds_per_loss_and_toy():
     assert first["high_quality_mean"] == pytest.approx(0.8)
     assert first["high_quality_sd"] == pytest.approx(0.1)
     assert second["loss"] == "b" and second["modes_sd"] == 0.0
+
+
+def test_two_moons_lie_on_their_arcs_with_the_stated_labels():
+    points, labels = toy.two_moons(4000, seed=1, noise=0.0)
+    assert points.shape == (4000, 2) and points.dtype == np.float32 and labels.dtype == np.int64
+    upper, lower = points[labels == 0], points[labels == 1]
+    # without noise: radius 1 about (-0.5, -0.25) above, about (0.5, 0.25) below
+    np.testing.assert_allclose(np.hypot(upper[:, 0] + 0.5, upper[:, 1] + 0.25), 1, atol=1e-5)
+    np.testing.assert_allclose(np.hypot(lower[:, 0] - 0.5, lower[:, 1] - 0.25), 1, atol=1e-5)
+    assert upper[:, 1].min() >= -0.25 - 1e-6 and lower[:, 1].max() <= 0.25 + 1e-6
+    assert 0.45 < labels.mean() < 0.55
+    noisy, same = toy.two_moons(4000, seed=1, noise=0.1)
+    np.testing.assert_array_equal(same, labels)
+    assert 0.05 < np.std(noisy - points) < 0.15
+    with pytest.raises(ValueError, match="noise must be >= 0"):
+        toy.two_moons(10, seed=0, noise=-1)

@@ -241,3 +241,18 @@ def test_a_short_toy_run_makes_at_least_ten_compiled_calls(steps, per_call):
     # Many short runs each trace a new function; ten calls or more per run keep
     # TensorFlow's retracing heuristic quiet (it warns when most recent calls traced).
     assert training.make_toy_gan("hinge", seed=0, steps=steps).steps_per_execution == per_call
+
+
+def test_decayed_adam_falls_on_a_cosine_to_zero_or_stays_constant():
+    adam = training.decayed_adam(2e-3, 100, beta_1=0.0, beta_2=0.9, global_clipnorm=1.0)
+    schedule = adam.learning_rate if callable(adam.learning_rate) else adam._learning_rate
+    for step in (0, 25, 50, 100):
+        expected = 2e-3 * 0.5 * (1 + np.cos(np.pi * step / 100))
+        assert float(schedule(step)) == pytest.approx(expected, abs=1e-9)
+    assert float(adam.beta_1) == 0.0 and float(adam.beta_2) == 0.9 and adam.global_clipnorm == 1.0
+    constant = training.decayed_adam(1e-4, None)
+    assert float(constant.learning_rate) == pytest.approx(1e-4) and float(constant.beta_1) == 0.5
+    with pytest.raises(ValueError, match="steps must be a positive integer"):
+        training.decayed_adam(1e-3, 0)
+    with pytest.raises(ValueError, match="learning_rate must be > 0"):
+        training.decayed_adam(0.0, 10)

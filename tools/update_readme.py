@@ -255,22 +255,27 @@ def _mean_sd(values: list[float]) -> tuple[float, float]:
     return mean, (sum((v - mean) ** 2 for v in values) / max(len(values) - 1, 1)) ** 0.5
 
 
+SSGAN_ROWS = ("supervised_clean", "supervised", "fm", "fm_squared", "fm_half_unsupervised", "fm_uniform_prior",
+              "fm_output_weight_norm", "fm_feature_batch", "fm_script_choices", "fm_other_init", "non_saturating")
+
+
 def ssgan_table() -> str:
     """Markdown table of the semi-supervised GAN over label seeds, from ssgan_mnist.json."""
     results = _load("ssgan_mnist")
     if not results:
         return "_No measurement yet: run `python benchmarks/ssgan_mnist.py`._"
-    lines = ["| data | classifier | test error, mean ± sd | each label seed | generator's FID, "
+    lines = ["| data | classifier | test error, mean ± sd | label seed: error | generator's FID, "
              "classifier score | trained |", "|---|---|---|---|---|---|"]
     n_samples = 0
     for dataset, variants in results["results"].items():
-        for variant in ("supervised_clean", "supervised", "fm", "fm_squared", "non_saturating"):
+        for variant in SSGAN_ROWS:
             if variant not in variants:
                 continue
             runs = variants[variant]["runs"]
             n_samples = runs[0].get("samples", {}).get("n", n_samples)
             mean, sd = _mean_sd([100 * r["error"] for r in runs])
-            each = ", ".join(f"{100 * r['error']:.2f}" for r in runs)
+            spread = f"{mean:.2f} ± {sd:.2f}%" if len(runs) > 1 else f"{mean:.2f}% (one seed)"
+            each = ", ".join(f"{r['seed']}: {100 * r['error']:.2f}" for r in runs)
             samples = "–"
             if "samples" in runs[0]:
                 fid, _ = _mean_sd([r["samples"]["fid"] for r in runs])
@@ -278,7 +283,7 @@ def ssgan_table() -> str:
                 samples = f"{fid:.0f}, {score:.2f}"
             trained = f"{runs[0].get('steps', results['supervised_steps']):,} steps"
             label = variants[variant]["label"].replace("|", "\\|")
-            lines.append(f"| {dataset} | {label} | {mean:.2f} ± {sd:.2f}% | {each} | "
+            lines.append(f"| {dataset} | {label} | {spread} | {each} | "
                          f"{samples} | {trained} |")
     data = "; ".join(results["data"].values())
     lines += ["", f"{results['labels_per_class']} labels per class drawn with `data.labeled_subset` for "

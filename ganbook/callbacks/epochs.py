@@ -18,25 +18,29 @@ class SeededEpochs(keras.callbacks.Callback):
     Pass ``.dataset`` to ``fit()`` and the object itself among the callbacks: it tells
     the pipeline which epoch begins.  With ``labelled=(images, labels)`` the batches are
     ``((labelled images, labels), unlabelled images)`` for semi-supervised training
-    (``data.make_semi_supervised_pipeline``); an epoch is a pass over the unlabelled ones.
+    (``data.make_semi_supervised_pipeline``; ``feature_batch=True`` adds a second
+    unlabelled batch); an epoch is a pass over the unlabelled ones.
     A run resumed by ``BackupAndRestore`` at epoch
     ``e`` then sees the same batches as an uninterrupted run.  When training begins,
     every label is checked against the model's classes (``GAN.label_classes``).
     """
 
     def __init__(self, images: np.ndarray, batch_size: int, seed: int, labels: np.ndarray | None = None,
-                 labelled: tuple[np.ndarray, np.ndarray] | None = None):
+                 labelled: tuple[np.ndarray, np.ndarray] | None = None, feature_batch: bool = False):
         super().__init__()
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
         self.labels = labels if labelled is None else labelled[1]
         self.batches_per_epoch = len(images) // batch_size
+        if feature_batch and labelled is None:
+            raise ValueError("feature_batch adds a second unlabelled batch to semi-supervised "
+                             "batches: give labelled=(images, labels) too")
         if labelled is None:
             self.dataset = data.make_pipeline(images, batch_size, seed, labels=labels, epoch=self.epoch)
         elif labels is not None:
             raise ValueError("give labels for the images, or a labelled set beside unlabelled images, not both")
         else:
             self.dataset = data.make_semi_supervised_pipeline(*labelled, images, batch_size, seed,
-                                                              epoch=self.epoch)
+                                                              epoch=self.epoch, feature_batch=feature_batch)
 
     def on_train_begin(self, logs=None):
         # All labels, not the first batch's only: one label of 10 among 10 classes

@@ -74,11 +74,14 @@ def make_ssgan_mlp_classifier(num_classes: int = 10, image_shape: tuple = (28, 2
 
 
 def make_ssgan_mlp_generator(latent_dim: int = 100, image_shape: tuple = (28, 28, 1),
-                             hidden: Sequence[int] = (500, 500)) -> keras.Model:
+                             hidden: Sequence[int] = (500, 500),
+                             output_weight_norm: bool = False) -> keras.Model:
     """The generator of Salimans et al. (2016) for MNIST: ``z -> [dense, batch norm,
     softplus] per hidden width -> dense -> sigmoid``, reshaped to ``image_shape``.
 
     Its images are in [0, 1], like the paper's (and unlike the book's tanh generators).
+    ``output_weight_norm=True`` makes the last dense layer a ``WeightNormDense``, as in
+    the authors' MNIST script.
     """
     check_positive_int("latent_dim", latent_dim)
     for width in hidden:
@@ -88,6 +91,7 @@ def make_ssgan_mlp_generator(latent_dim: int = 100, image_shape: tuple = (28, 28
         model.add(layers.Dense(width, use_bias=False))
         model.add(layers.BatchNormalization())
         model.add(layers.Activation("softplus"))
-    model.add(layers.Dense(int(np.prod(image_shape)), activation="sigmoid"))
+    output = WeightNormDense if output_weight_norm else layers.Dense
+    model.add(output(int(np.prod(image_shape)), activation="sigmoid"))
     model.add(layers.Reshape(image_shape))
     return check_output_shape(model, image_shape)

@@ -90,10 +90,14 @@ class SSGAN(GAN):
         return supervised, unsupervised
 
     def train_step(self, batch):
-        """One classifier update (labelled + unlabelled + generated), then one generator update."""
-        (labelled, labels), unlabelled = batch
+        """One classifier update (labelled + unlabelled + generated), then one generator update.
+
+        The generator's feature matching compares with the unlabelled batch, or with the
+        batch's third element when there is one (a second, independent unlabelled batch).
+        """
+        (labelled, labels), unlabelled, *feature_batch = batch
         supervised, unsupervised = self._classifier_step(labelled, labels, unlabelled)
-        g_loss = self._g_step(unlabelled, None)
+        g_loss = self._g_step(feature_batch[0] if feature_batch else unlabelled, None)
         self.step.assign_add(1)
         self.supervised_tracker.update_state(mean_over_replicas(supervised))
         self.d_loss_tracker.update_state(mean_over_replicas(unsupervised))

@@ -12,6 +12,7 @@ import tensorflow as tf
 from ganbook import callbacks, losses, models, toy
 from ganbook._checks import check_positive_int
 from ganbook.training.gan import GAN
+from ganbook.training.optimizers import decayed_adam
 
 
 class ToySetup(NamedTuple):
@@ -62,10 +63,9 @@ def make_toy_gan(loss: str, seed: int, steps: int, latent_dim: int = 2, hidden: 
     rate = setup.learning_rate if learning_rate is None else learning_rate
 
     def optimizer(updates):
-        schedule = keras.optimizers.schedules.CosineDecay(rate, updates)
         if setup.optimizer == "rmsprop":
-            return keras.optimizers.RMSprop(schedule)
-        return keras.optimizers.Adam(schedule, beta_1=setup.beta_1, beta_2=setup.beta_2)
+            return keras.optimizers.RMSprop(keras.optimizers.schedules.CosineDecay(rate, updates))
+        return decayed_adam(rate, updates, beta_1=setup.beta_1, beta_2=setup.beta_2)
 
     gan.compile(optimizer(steps * setup.n_critic), optimizer(steps), setup.d_loss, setup.g_loss,
                 n_critic=setup.n_critic, gradient_penalty_weight=setup.gradient_penalty_weight,
