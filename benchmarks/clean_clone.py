@@ -19,16 +19,21 @@ from ganbook import results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = results.path("clean_clone")
+LOG = Path(tempfile.gettempdir()) / "ganbook_clean_clone.log"  # what the commands printed, to read a failure
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Run ``command`` in ``cwd``; return (seconds, exit code)."""
+    """Run ``command`` in ``cwd``, appending its output to ``LOG``; return (seconds, exit code)."""
     start = time.perf_counter()
-    code = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    with LOG.open("a") as log:
+        log.write(f"$ {' '.join(command)}\n")
+        log.flush()
+        code = subprocess.run(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT).returncode
     return time.perf_counter() - start, code
 
 
 def main() -> None:
+    LOG.write_text("")
     with tempfile.TemporaryDirectory() as tmp:
         clone = Path(tmp) / "clone"
         subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
@@ -47,6 +52,7 @@ def main() -> None:
         "measured_at": utc_now(),
     }, indent=2) + "\n")
     print(RESULTS.read_text())
+    print(f"output of the commands: {LOG}")
 
 
 if __name__ == "__main__":
