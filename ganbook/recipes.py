@@ -84,7 +84,7 @@ class Recipe:
             rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps) if self.decay else learning_rate
             return keras.optimizers.SGD(rate, momentum=self.d_momentum, global_clipnorm=self.clip_norm)
         return training.decayed_adam(learning_rate, steps if self.decay else None, *self.betas,
-                            global_clipnorm=self.clip_norm)
+                                     global_clipnorm=self.clip_norm)
 
 
 ARCHITECTURES = {"dcgan": (models.make_dcgan_generator, models.make_dcgan_discriminator),
