@@ -29,7 +29,7 @@ from common import RESULTS_DIR, machine, utc_now
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = RESULTS_DIR / "compat.json"
 CACHE = ROOT / ".cache" / "compat"
-TEST_TOOLS = ["pytest", "nbval", "ipykernel", "nbformat", "pyyaml"]
+TEST_TOOLS = ["pytest", "pytest-xdist", "nbval", "ipykernel", "nbformat", "pyyaml"]  # pyproject runs pytest with -n 2
 SITE_TESTS = ["tests/test_book_build.py", "tests/test_site.py"]
 # The generated tables against the results: this script rewrites those results as it runs.
 README_CHECK = "tests/test_repository.py::test_readme_tables_match_the_benchmark_results"

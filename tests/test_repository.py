@@ -165,7 +165,7 @@ def test_pins_are_exact_and_environment_yml_uses_them():
             if line and not line.startswith("#")]
     assert pins and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[^\s=]+", p) for p in pins), pins
     names = {p.split("==")[0].lower().replace("_", "-") for p in pins}
-    assert {"tensorflow-cpu", "keras", "jupyter-book", "nbval", "pytest", "ruff"} <= names
+    assert {"tensorflow-cpu", "keras", "jupyter-book", "nbval", "pytest", "pytest-xdist", "ruff"} <= names
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "-r requirements.lock" in pip_section
