@@ -25,6 +25,11 @@ def configured(book: dict, changes: dict) -> dict:
     return {**book, **changes}
 
 
+def with_run(runs: list[dict], record: dict) -> list[dict]:
+    """``runs`` with ``record`` in place of any earlier run of its seed, in seed order."""
+    return sorted([r for r in runs if r["seed"] != record["seed"]] + [record], key=lambda r: r["seed"])
+
+
 # The Keras DCGAN chapter's configuration (its `parameters` cell); a test keeps them equal.
 BOOK_DCGAN = {"LATENT_DIM": 16, "CODES": 20, "CODE_SCALE": 3.0, "G_WIDTH": 16, "D_WIDTH": 32,
               "MINIBATCH_STDDEV": True, "BATCH_SIZE": 64, "LEARNING_RATE": 2e-3, "REAL_LABEL": 0.9}

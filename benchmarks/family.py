@@ -46,6 +46,7 @@ from common import (
     RESULTS_DIR,
     make_book_family,
     make_book_objective,
+    with_run,
     write_results,
 )
 from scipy.stats import spearmanr
@@ -197,7 +198,7 @@ def main() -> None:
         results[key] = {"label": RUNS[key][0], "runs": kept}
         for seed in args.seeds:
             result = run(key, seed)
-            results[key]["runs"] = sorted(results[key]["runs"] + [result], key=lambda r: r["seed"])
+            results[key]["runs"] = with_run(results[key]["runs"], result)
             print(f"{key}, seed {seed}: {json.dumps(result, default=float)}", flush=True)
             write_results("family", {  # after every run, so that an interruption loses one run at most
                 "runs": {k: results[k] for k in RUNS if k in results}, "per_class": PER_CLASS, "data": described,

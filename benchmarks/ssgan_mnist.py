@@ -23,7 +23,7 @@ import time
 import keras
 import numpy as np
 import tensorflow as tf
-from common import BOOK_SSGAN, RESULTS_DIR, make_book_ssgan, write_results
+from common import BOOK_SSGAN, RESULTS_DIR, configured, make_book_ssgan, with_run, write_results
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, metrics, models, training
@@ -96,7 +96,7 @@ def run_gan(dataset: data.Dataset, seed: int, steps: int, every: int, feature_ma
     init_seed = seed if init_seed is None else init_seed
     x_lab, y_lab, x_unl, x_test, y_test = split(dataset, seed)
     gan = make_book_ssgan(steps, seed=init_seed, feature_matching=feature_matching, **changes)
-    feature_batch = {**BOOK_SSGAN, **changes}["FEATURE_BATCH"]
+    feature_batch = configured(BOOK_SSGAN, changes)["FEATURE_BATCH"]
     batches = callbacks.SeededEpochs(x_unl, BOOK_SSGAN["BATCH_SIZE"], seed=init_seed, labelled=(x_lab, y_lab),
                                      feature_batch=feature_batch)
     tracker = TimedClassifierError(every, x_test, y_test)
@@ -155,8 +155,7 @@ def main() -> None:
                                      **variant_changes(variant))
                     record["steps"] = args.steps
                 # a rerun of some seeds keeps the others; the file is written after every run
-                entry["runs"] = sorted([r for r in entry["runs"] if r["seed"] != seed] + [record],
-                                       key=lambda r: r["seed"])
+                entry["runs"] = with_run(entry["runs"], record)
                 print(f"{name} {variant} seed {seed}: error {100 * record['error']:.2f}% "
                       f"({record['seconds']:.0f} s)", flush=True)
                 write(results, provenance)

@@ -19,6 +19,7 @@ from common import (  # noqa: E402
     make_book_family,
     make_book_objective,
     make_book_ssgan,
+    with_run,
 )
 
 
@@ -303,3 +304,11 @@ def test_the_dcgan_control_is_measured_at_the_wgans_steps():
     assert family.wgan_measurement_every() == 100
     assert family.OBJECTIVE_EPOCHS["dcgan"] == family.EVALUATIONS
     assert family.OBJECTIVE_EPOCHS["wgan_gp"] * 25 == family.OBJECTIVE_EPOCHS["dcgan"] * 100
+
+
+def test_with_run_replaces_the_run_of_its_seed_and_keeps_seed_order():
+    runs = [{"seed": 0, "error": 0.1}, {"seed": 2, "error": 0.3}]
+    assert with_run(runs, {"seed": 1, "error": 0.2}) == [
+        {"seed": 0, "error": 0.1}, {"seed": 1, "error": 0.2}, {"seed": 2, "error": 0.3}]
+    assert with_run(runs, {"seed": 2, "error": 0.5}) == [{"seed": 0, "error": 0.1}, {"seed": 2, "error": 0.5}]
+    assert runs == [{"seed": 0, "error": 0.1}, {"seed": 2, "error": 0.3}]  # the stored list is not changed
