@@ -123,13 +123,14 @@ def write_results(name: str, payload: dict) -> Path:
 # The Conditional GANs chapter's configuration (its `parameters` cell); a test keeps them equal.
 BOOK_FAMILY = {"LATENT_DIM": 16, "EMBEDDING_DIM": 16, "G_WIDTH": 16, "D_WIDTH": 32, "MINIBATCH_STDDEV": True,
                "BATCH_SIZE": 64, "LEARNING_RATE": 2e-3, "REAL_LABEL": 0.9, "CODES": 10, "CODE_SCALE": 3.0,
-               "INFO_WEIGHT": 1.0}
-FAMILY_KINDS = ("cgan", "acgan", "infogan")
+               "CONTINUOUS_CODES": 2, "INFO_WEIGHT": 1.0}
+FAMILY_KINDS = ("cgan", "label_channel_cgan", "acgan", "infogan")
 
 
 def make_book_family(kind: str, schedule_steps: int, seed: int = 0, num_classes: int = 10, **changes):
-    """The chapter's compiled ``kind`` of GAN: ``"cgan"`` (projection D), ``"acgan"`` or
-    ``"infogan"`` (``INFO_WEIGHT=0`` for the code without its information term).
+    """The chapter's compiled ``kind`` of GAN: ``"cgan"`` (projection D),
+    ``"label_channel_cgan"`` (the label as D's input channels), ``"acgan"`` or ``"infogan"``
+    (``INFO_WEIGHT=0`` for the codes without their information term).
 
     Learning rates decay to 0 over ``schedule_steps``; ``changes`` override ``BOOK_FAMILY``.
     """
@@ -143,20 +144,22 @@ def make_book_family(kind: str, schedule_steps: int, seed: int = 0, num_classes:
         raise ValueError(f"kind must be one of {', '.join(FAMILY_KINDS)}, got {kind!r}")
     c = configured(BOOK_FAMILY, changes)
     keras.utils.set_random_seed(seed)
-    heads = c["CODES"] if kind == "infogan" else num_classes
-    if kind == "cgan":
-        discriminator = models.make_projection_discriminator(num_classes, c["D_WIDTH"],
-                                                             minibatch_stddev=c["MINIBATCH_STDDEV"])
+    heads = c["CODES"] + c["CONTINUOUS_CODES"] if kind == "infogan" else num_classes
+    if kind in ("cgan", "label_channel_cgan"):
+        make = (models.make_projection_discriminator if kind == "cgan"
+                else models.make_label_channel_discriminator)
+        discriminator = make(num_classes, c["D_WIDTH"], minibatch_stddev=c["MINIBATCH_STDDEV"])
     else:
         discriminator = models.make_two_head_discriminator(heads, c["D_WIDTH"],
                                                            minibatch_stddev=c["MINIBATCH_STDDEV"])
     if kind == "infogan":
-        gan = training.InfoGAN(models.make_dcgan_generator(c["LATENT_DIM"] + c["CODES"], c["G_WIDTH"]),
-                               discriminator, codes=c["CODES"], code_scale=c["CODE_SCALE"], seed=seed)
+        latent = c["LATENT_DIM"] + c["CONTINUOUS_CODES"] + c["CODES"]
+        gan = training.InfoGAN(models.make_dcgan_generator(latent, c["G_WIDTH"]), discriminator, codes=c["CODES"],
+                               code_scale=c["CODE_SCALE"], continuous_codes=c["CONTINUOUS_CODES"], seed=seed)
     else:
         generator = models.make_conditional_generator(c["LATENT_DIM"], num_classes, c["EMBEDDING_DIM"],
                                                       c["G_WIDTH"])
-        trainer = training.GAN if kind == "cgan" else training.ACGAN
+        trainer = training.ACGAN if kind == "acgan" else training.GAN
         gan = trainer(generator, discriminator, seed=seed, num_classes=num_classes)
 
     def adam():

@@ -4,10 +4,12 @@ Each run is its chapter's configuration (``common.BOOK_FAMILY``, ``common.BOOK_O
 trained as long as the chapter trains it, on the same images:
 
 - ``cgan_mnist`` / ``acgan_mnist``: the conditional GAN (projection discriminator) and
-  ACGAN on MNIST, 2,500 steps (the DCGAN chapter's budget);
+  ACGAN on MNIST, 2,500 steps (the DCGAN chapter's budget); ``label_channel_cgan_mnist``:
+  the conditional GAN whose discriminator reads the label as ten input channels instead;
 - ``cgan_fashion`` / ``acgan_fashion``: the same on Fashion-MNIST, 1,500 steps;
-- ``infogan`` / ``code_only``: InfoGAN with lambda = 1, and the same networks with
-  lambda = 0 (the DCGAN chapter's code without the information term), MNIST, 1,500 steps;
+- ``infogan`` / ``code_only``: InfoGAN with a categorical and two continuous codes,
+  lambda = 1, and the same networks with lambda = 0 (the codes without the information
+  term), MNIST, 1,500 steps;
 - ``wgan_gp``: WGAN-GP with its paper's settings, and ``began_low`` / ``began_high``: BEGAN
   with the chapter's two gammas, MNIST, as many steps as the Other objectives chapter
   (``common.BOOK_OBJECTIVES``); ``began_paper_lambda_k`` and ``began_paper_autoencoder``:
@@ -24,7 +26,9 @@ trained as long as the chapter trains it, on the same images:
 Conditional models: conditional accuracy, FID of 200 samples per class against the
 held-out images, mean per-class FID, and within-class variety on the evaluator's four
 hardest classes and on the rest.  Codes: accuracy after the best matching of categories
-to classes, purity, InfoGAN's bound L_I, FID.  Objectives: FID, classifier score,
+to classes, purity, InfoGAN's bound L_I, FID; for each continuous code, Spearman's rank
+correlation with the slant and the stroke width of its images, and the share of its
+variance that Q recovers.  Objectives: FID, classifier score,
 variety, and Spearman's rank correlation of the loss that should track quality (WGAN-GP's
 critic estimate of W, BEGAN's M_global) with FID over the run's measurements.  Writes
 results/family.json (runs not repeated keep their earlier results there).
@@ -52,7 +56,7 @@ from common import (
 from scipy.stats import spearmanr
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
-from ganbook import callbacks, data, losses, metrics
+from ganbook import callbacks, data, losses, metrics, strokes
 
 N_TRAIN, PER_CLASS, CLASSES = 8000, 200, 10
 # The Other objectives chapter's run lengths in epochs of N_TRAIN images, its gammas, and
@@ -65,6 +69,8 @@ EVALUATIONS = 8
 RUNS = {
     "cgan_mnist": ("conditional GAN (projection D), MNIST", "cgan", "mnist", {}, 2500),
     "acgan_mnist": ("ACGAN, MNIST", "acgan", "mnist", {}, 2500),
+    "label_channel_cgan_mnist": ("conditional GAN (label as input channels of D), MNIST", "label_channel_cgan",
+                                 "mnist", {}, 2500),
     "cgan_fashion": ("conditional GAN (projection D), Fashion-MNIST", "cgan", "fashion_mnist", {}, 1500),
     "acgan_fashion": ("ACGAN, Fashion-MNIST", "acgan", "fashion_mnist", {}, 1500),
     "infogan": (f"InfoGAN, lambda = {BOOK_FAMILY['INFO_WEIGHT']:g}, MNIST", "infogan", "mnist", {}, 1500),
@@ -120,16 +126,25 @@ def conditional_measures(gan, dataset: str) -> dict:
 
 
 def code_measures(gan) -> dict:
-    """How well InfoGAN's categories match digits, and the samples' quality."""
+    """How well InfoGAN's categories match digits, what its continuous codes follow, and
+    the samples' quality."""
     category = np.repeat(np.arange(gan.codes), PER_CLASS)
-    samples = gan.generate(len(category), seed=1, category=category)
+    noise = gan.sample_noise(len(category), (1, -1), category=category)
+    samples = gan.generator(noise, training=False).numpy()
     _, p = metrics.load_evaluator("mnist").features_and_probabilities(samples)
     match = metrics.matched_accuracy(category, p.argmax(1), gan.codes, CLASSES)
-    bound = losses.mutual_information_bound(gan.discriminator(samples, training=False)[1], category)
+    bound = losses.mutual_information_bound(gan.discriminator(samples, training=False)[1][:, :gan.codes], category)
     quality = metrics.evaluate(gan.generate(len(category), seed=2), "mnist")
-    return {"matched_accuracy": match["accuracy"], "purity": match["purity"],
-            "digits_leading": len(set(match["counts"].argmax(1).tolist())), "mi_bound": float(bound),
-            "fid": quality["fid"], "classifier_score": quality["classifier_score"]}
+    measured = {"matched_accuracy": match["accuracy"], "purity": match["purity"],
+                "digits_leading": len(set(match["counts"].argmax(1).tolist())), "mi_bound": float(bound),
+                "fid": quality["fid"], "classifier_score": quality["classifier_score"]}
+    if gan.continuous_codes:
+        codes = gan.continuous_code_of(noise.numpy())
+        recovered = gan.infer_continuous_code(samples)
+        measured.update({f"{name}_correlation": values
+                         for name, values in strokes.code_correlations(codes, samples).items()})
+        measured["recovered_variance"] = (1 - ((recovered - codes) ** 2).mean(0) / codes.var(0)).tolist()
+    return measured
 
 
 def wgan_measurement_every() -> int:

@@ -15,25 +15,19 @@ its C++ start-up log, so notebook output stays readable.
 
 import os
 
+from ganbook._quiet import stderr_discarded
+
 
 def _import_tensorflow_quietly() -> None:
     """Import TensorFlow with its C++ start-up log discarded.
 
     TF 2.21 prints an informational oneDNN line through absl before it reads
-    ``TF_CPP_MIN_LOG_LEVEL``, so the variable alone cannot silence it; the line goes
-    straight to file descriptor 2, which Jupyter shows as cell output.  Import errors
-    still raise as usual.
+    ``TF_CPP_MIN_LOG_LEVEL``, so the variable alone cannot silence it (``ganbook._quiet``).
+    Import errors still raise as usual.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    saved_stderr = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
+    with stderr_discarded():
         import tensorflow  # noqa: F401
-    finally:
-        os.dup2(saved_stderr, 2)
-        os.close(saved_stderr)
-        os.close(devnull)
 
 
 _import_tensorflow_quietly()

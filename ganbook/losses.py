@@ -253,6 +253,21 @@ def mutual_information_bound(code_logits, codes) -> tf.Tensor:
     return log_k - supervised_loss(logits, codes)
 
 
+def continuous_code_loss(predicted_codes, codes) -> tf.Tensor:
+    """InfoGAN's cross-entropy for continuous codes: -E log Q(c | x) up to a constant, in nats.
+
+    Q(c | x) is a Gaussian with mean ``predicted_codes`` and unit variance per code, as
+    in the authors' MNIST run, so the loss is half the squared error summed over the
+    codes, averaged over the batch.  Both arguments have shape (N, number of codes).
+    """
+    predicted = tf.convert_to_tensor(predicted_codes, tf.float32)
+    codes = tf.cast(codes, tf.float32)
+    if predicted.shape.rank != 2 or predicted.shape != codes.shape:
+        raise ValueError(f"predicted_codes and codes must both have shape (N, number of codes), got "
+                         f"{predicted.shape} and {codes.shape}")
+    return 0.5 * tf.reduce_mean(tf.reduce_sum(tf.square(codes - predicted), axis=1))
+
+
 # --------------------------------------------------------------------------- BEGAN (an autoencoder discriminator)
 
 

@@ -15,8 +15,8 @@ FLOORS = [
     {"training", "distribute"},      # the Keras models that train
     {"callbacks"},                   # what runs around training
     {"metrics", "models", "plot", "prepare", "stacked"},
-    {"data", "toy", "losses", "penalties", "augment"},
-    {"_checks", "budget", "results"},
+    {"data", "toy", "losses", "penalties", "augment", "strokes"},
+    {"_checks", "_quiet", "budget", "results"},
 ]
 
 

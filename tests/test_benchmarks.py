@@ -184,11 +184,15 @@ def test_book_family_builds_each_kind_from_the_configuration():
     acgan = make_book_family("acgan", schedule_steps=10)
     assert isinstance(acgan, training.ACGAN) and acgan.generator.get_layer("label_embedding").output_dim == \
         BOOK_FAMILY["EMBEDDING_DIM"]
+    channels = make_book_family("label_channel_cgan", schedule_steps=10)
+    assert type(channels) is training.GAN and channels.condition_classes == 10
+    assert channels.discriminator.get_layer("dcgan_discriminator").input_shape[-1] == 11  # image + 10 labels
     info = make_book_family("infogan", schedule_steps=10, INFO_WEIGHT=0.0)
     assert isinstance(info, training.InfoGAN) and info.head_weight == 0.0
-    assert (info.codes, info.code_scale) == (BOOK_FAMILY["CODES"], BOOK_FAMILY["CODE_SCALE"])
+    assert (info.codes, info.code_scale, info.continuous_codes) == (
+        BOOK_FAMILY["CODES"], BOOK_FAMILY["CODE_SCALE"], BOOK_FAMILY["CONTINUOUS_CODES"])
     assert info.d_loss_fn.keywords == {"real_label": BOOK_FAMILY["REAL_LABEL"]}
-    with pytest.raises(ValueError, match="kind must be one of cgan, acgan, infogan"):
+    with pytest.raises(ValueError, match="kind must be one of cgan, label_channel_cgan, acgan, infogan"):
         make_book_family("wgan", schedule_steps=10)
     with pytest.raises(ValueError, match="unknown settings"):
         make_book_family("cgan", schedule_steps=10, CODE=3)

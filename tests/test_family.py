@@ -86,6 +86,36 @@ def test_projection_adds_the_class_embeddings_inner_product_with_the_features():
     np.testing.assert_allclose(d([images, labels]).numpy()[:, 0], expected, rtol=1e-4, atol=1e-5)
 
 
+def test_the_label_channel_discriminator_reads_the_one_hot_label_at_every_pixel():
+    keras.utils.set_random_seed(2)
+    d = models.make_label_channel_discriminator(num_classes=3, width=4)
+    images = np.random.default_rng(1).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    labels = np.array([0, 2, 1, 2])
+    maps = np.broadcast_to(np.eye(3, dtype="float32")[labels][:, None, None, :], (4, 28, 28, 3))
+    expected = d.get_layer("dcgan_discriminator")(np.concatenate([images, maps], axis=-1)).numpy()
+    np.testing.assert_allclose(d([images, labels]).numpy(), expected, rtol=1e-5, atol=1e-6)
+    assert not d.get_layer("one_hot_label").trainable_weights  # the one-hot table is fixed
+    # the label matters: another label, another logit
+    assert not np.allclose(d([images, labels]).numpy(), d([images, (labels + 1) % 3]).numpy())
+    with pytest.raises(ValueError, match="num_classes must be a positive integer, got 0"):
+        models.make_label_channel_discriminator(num_classes=0)
+
+
+def test_a_conditional_gan_refuses_a_label_channel_discriminator_of_other_classes():
+    with pytest.raises(ValueError, match="label embedding has 4 classes"):
+        training.GAN(models.make_conditional_generator(LATENT, 3, 2, width=2),
+                     models.make_label_channel_discriminator(4, width=2), num_classes=3)
+
+
+def test_continuous_code_loss_is_half_the_summed_squared_error():
+    codes = np.array([[0.5, -1.0], [0.0, 0.25], [1.0, 1.0]])
+    predicted = np.array([[0.0, -1.0], [1.0, 0.0], [1.0, -1.0]])
+    expected = 0.5 * np.mean([0.25, 1.0 + 0.0625, 4.0])
+    np.testing.assert_allclose(float(losses.continuous_code_loss(predicted, codes)), expected, rtol=1e-6)
+    with pytest.raises(ValueError, match=r"must both have shape \(N, number of codes\)"):
+        losses.continuous_code_loss(predicted[:, :1], codes)
+
+
 # --------------------------------------------------------------------------- trainers
 
 LATENT = 6
@@ -149,6 +179,83 @@ def test_an_infogan_step_asks_q_for_the_code_it_drew():
     assert set(logs) == {"d_loss", "g_loss", "code_loss"}
 
 
+def small_continuous_infogan(codes=3, continuous=2, weight=1.0, seed=0):
+    keras.utils.set_random_seed(seed)
+    gan = training.InfoGAN(models.make_dcgan_generator(LATENT + continuous + codes, width=2),
+                           models.make_two_head_discriminator(codes + continuous, width=2), codes=codes,
+                           continuous_codes=continuous, seed=seed, code_scale=2.0)
+    gan.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05), head_weight=weight)
+    return gan
+
+
+def test_an_infogan_step_with_continuous_codes_asks_q_for_both_codes():
+    gan = small_continuous_infogan()
+    real, _ = images_and_labels()
+
+    def loss_of(r, f, noise):
+        noise = noise.numpy()
+        category, continuous = np.argmax(noise[:, -3:], axis=1), noise[:, LATENT:LATENT + 2]
+        head = f[1].numpy() if not isinstance(f[1], tf.Tensor) else f[1]
+        return (losses.bce_d_loss(r[0], f[0]) + losses.supervised_loss(head[:, :3], category)
+                + 0.5 * tf.reduce_mean(tf.reduce_sum(tf.square(head[:, 3:] - continuous), axis=1)))
+
+    expected = expected_d_weights(gan, real, None, loss_of)
+    gan.train_step(tf.constant(real))
+    for variable, want in zip(gan.discriminator.trainable_variables, expected):
+        np.testing.assert_allclose(variable.numpy(), want, rtol=1e-4, atol=1e-6)
+    assert gan.infer_continuous_code(real).shape == (8, 2) and gan.infer_code(real).max() < 3
+
+
+def test_continuous_codes_sit_between_the_noise_and_the_category():
+    gan = small_continuous_infogan()
+    noise = gan.sample_noise(500, (3, 4), category=1).numpy()
+    codes = gan.continuous_code_of(noise)
+    assert noise.shape == (500, LATENT + 2 + 3) and codes.shape == (500, 2)
+    assert codes.min() >= -1 and codes.max() <= 1 and codes.std() > 0.5  # U[-1, 1], sd 0.58
+    np.testing.assert_array_equal(noise[:, -3:], np.tile([0.0, 2.0, 0.0], (500, 1)))
+    assert abs(noise[:, :LATENT].std() - 1) < 0.1  # the Gaussian noise comes first
+    fixed = gan.sample_noise(4, (3, 4), continuous=[0.5, -0.25]).numpy()
+    np.testing.assert_array_equal(gan.continuous_code_of(fixed), np.tile([0.5, -0.25], (4, 1)))
+    np.testing.assert_array_equal(fixed[:, :LATENT], gan.sample_noise(4, (3, 4)).numpy()[:, :LATENT])
+    assert gan.generate(3, continuous=[[0, 0], [1, 1], [-1, 1]]).shape == (3, 28, 28, 1)
+
+
+def test_continuous_codes_are_checked():
+    gan = small_continuous_infogan()
+    with pytest.raises(ValueError, match=r"continuous must be 2 values or an array of shape \(4, 2\), got shape"):
+        gan.sample_noise(4, (0, 0), continuous=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="continuous codes must be finite"):
+        gan.generate(2, continuous=[np.nan, 0.0])
+    with pytest.raises(ValueError, match=r"continuous needs a GAN with continuous codes"):
+        small_infogan().generate(2, continuous=[0.0])
+    with pytest.raises(ValueError, match="continuous_codes must be an integer from 0 to"):
+        training.GAN(models.make_dcgan_generator(4, width=2), models.make_dcgan_discriminator(2), codes=2,
+                     continuous_codes=2)
+    with pytest.raises(ValueError, match=r"second output must hold 5 code \(the categories' logits"):
+        training.InfoGAN(models.make_dcgan_generator(LATENT + 5, width=2), models.make_two_head_discriminator(
+            3, width=2), codes=3, continuous_codes=2)
+    with pytest.raises(ValueError, match="infer_continuous_code needs an InfoGAN with continuous codes"):
+        small_infogan().infer_continuous_code(images_and_labels()[0])
+
+
+def test_a_checkpoint_of_other_continuous_codes_is_refused(tmp_path):
+    # The same two networks read the same numbers; only their meaning differs.
+    real, _ = images_and_labels(16)
+    batches = callbacks.SeededEpochs(real, 8, seed=0)
+
+    def fit(continuous):
+        keras.utils.set_random_seed(0)
+        gan = training.GAN(models.make_dcgan_generator(LATENT, width=2), models.make_dcgan_discriminator(2),
+                           continuous_codes=continuous)
+        gan.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05))
+        backup = callbacks.RunBackup(tmp_path / "run", delete_checkpoint=False)
+        gan.fit(batches.dataset, epochs=1, verbose=0, callbacks=[batches, backup])
+
+    fit(continuous=2)
+    with pytest.raises(callbacks.CheckpointMismatchError, match="continuous_codes"):
+        fit(continuous=0)
+
+
 def test_without_the_information_term_q_learns_nothing():
     gan = small_infogan(weight=0.0)
     head = gan.discriminator.get_layer("class_head")
@@ -163,7 +270,7 @@ def test_acgan_generates_the_requested_classes_and_checks_its_networks():
     assert gan.generate(4, labels=[0, 1, 2, 1]).shape == (4, 28, 28, 1)
     with pytest.raises(ValueError, match=r"labels must be integers in 0..2, got \[3\]"):
         gan.generate(2, labels=3)
-    with pytest.raises(ValueError, match=r"second output must hold 4 class logits per image, it has shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"second output must hold 4 class outputs per image, it has shape \(3,\)"):
         training.ACGAN(models.make_conditional_generator(LATENT, 4, 2, width=2),
                        models.make_two_head_discriminator(3, width=2), num_classes=4)
     with pytest.raises(TypeError, match="two outputs"):

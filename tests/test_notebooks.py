@@ -128,6 +128,23 @@ def test_code_fits_the_page_width(notebook):
     assert not long_lines, f"lines over 80 characters: {long_lines}"
 
 
+def ends_with_a_glue(source: str) -> bool:
+    """Whether a code cell's last statement is a bare ``plot.glue(...)`` call."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # IPython magics
+        return False
+    last = body[-1].value if body and isinstance(body[-1], ast.Expr) else None
+    return isinstance(last, ast.Call) and ast.unparse(last.func) in ("plot.glue", "glue")
+
+
+def test_no_cell_ends_with_a_glue(notebook):
+    """glue returns its value, so as a cell's last line Jupyter prints it (np.float64(...))."""
+    ending = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and ends_with_a_glue(c.source)]
+    assert not ending, f"cells {ending} end with plot.glue(...): move it above the cell's display"
+    assert ends_with_a_glue('x = 1\nplot.glue("x", x)') and not ends_with_a_glue('plot.glue("x", 1)\nx = 2')
+
+
 def test_figures_are_sized_to_be_read_on_the_page(notebook):
     """The page's column is about 7 inches of a figure at 100 dpi: a figure much wider is
     shrunk until its titles cannot be read, so a figure is at most 11 inches wide and has

@@ -459,7 +459,19 @@ FAMILY_COLUMNS = {  # key in family.json: (header, format, scale)
     "mi_bound": ("L_I (nats)", ".2f", 1),
     "variety": ("variety", ".2f", 1),
     "rank_correlation": ("rank correlation of its loss with FID", ".2f", 1),
+    # lists, one value per continuous code: a run counts its code with the largest |value|
+    "slant_correlation": ("largest abs. rank correlation of a continuous code with slant", ".2f", 1),
+    "stroke_width_correlation": ("... with stroke width", ".2f", 1),
+    "recovered_variance": ("share of a continuous code's variance Q recovers (smallest)", ".2f", 1),
 }
+
+
+def _family_value(run: dict, column: str) -> float:
+    """A run's number for a column of the family table; per-code lists reduce to one number."""
+    value = run[column]
+    if not isinstance(value, list):
+        return value
+    return min(value) if column == "recovered_variance" else max(abs(v) for v in value)
 
 
 WGAN_GOAL = {"fid": 20.0, "classifier_score": 8.5}  # the goal for WGAN-GP's chapter configuration
@@ -482,7 +494,8 @@ def family_table() -> str:
     if not results:
         return "_No measurement yet: run `python benchmarks/family.py`._"
     lines = []
-    for group in (("cgan_mnist", "acgan_mnist", "cgan_fashion", "acgan_fashion"), ("code_only", "infogan"),
+    for group in (("label_channel_cgan_mnist", "cgan_mnist", "acgan_mnist", "cgan_fashion", "acgan_fashion"),
+                  ("code_only", "infogan"),
                   ("wgan_gp", "wgan_gp_3x_rate", "wgan_gp_10x_rate", "wgan_gp_20x_rate", "dcgan_control"),
                   ("began_low", "began_high", "began_paper_lambda_k", "began_paper_autoencoder",
                    "began_high_layer_norm", "began_high_no_norm")):
@@ -496,7 +509,7 @@ def family_table() -> str:
             cells = []
             for c in columns:
                 _, fmt, scale = FAMILY_COLUMNS[c]
-                mean, sd = _mean_sd([scale * r[c] for r in entry["runs"]])
+                mean, sd = _mean_sd([scale * _family_value(r, c) for r in entry["runs"]])
                 spread = f" ± {sd:{fmt}}" if len(entry["runs"]) > 1 else ""  # no spread from one seed
                 cells.append(f"{mean:{fmt}}{spread}{'%' if scale == 100 else ''}")
             seeds = ", ".join(str(r["seed"]) for r in entry["runs"])
@@ -510,7 +523,10 @@ def family_table() -> str:
               "generated over real (1 = as varied as the real class); the hardest classes are the four the "
               "evaluator gets wrong most often on real held-out images. Matched accuracy: the share of "
               "InfoGAN's samples whose digit is their category's after the best one-to-one matching; purity "
-              "lets two categories share a digit. WGAN-GP and BEGAN: 2,000 samples; their variety is over all samples "
+              "lets two categories share a digit. Continuous codes: Spearman's rank correlation of each code "
+              "with the slant and the stroke width of its images (`ganbook.strokes`); each run counts its "
+              "code with the largest absolute correlation, and its code that Q recovers worst. "
+              "WGAN-GP and BEGAN: 2,000 samples; their variety is over all samples "
                  "against all real held-out digits; WGAN-GP's steps are generator steps of five critic steps each. "
                  "Rank correlation: Spearman's, over the run's FID measurements, of "
                  "FID with WGAN-GP's critic estimate of the Wasserstein distance, BEGAN's M_global or the DCGAN "

@@ -17,8 +17,8 @@ from ganbook.callbacks.epochs import NonFiniteLossError, non_finite_loss
 from ganbook.callbacks.records import _Periodic
 
 # Settings of a GAN that change what a step computes; a checkpoint must match them all.
-_RUN_ATTRIBUTES = ("seed", "prior", "latent_dim", "codes", "code_scale", "condition_classes",
-                   "n_critic", "gradient_penalty_weight", "feature_matching", "mixed_batches",
+_RUN_ATTRIBUTES = ("seed", "prior", "latent_dim", "codes", "code_scale", "continuous_codes",
+                   "condition_classes", "n_critic", "gradient_penalty_weight", "feature_matching", "mixed_batches",
                    "d_loss_threshold", "gamma", "lambda_k")
 
 

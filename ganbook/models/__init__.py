@@ -14,6 +14,7 @@ DCGAN, ``models.residual`` R3GAN's residual networks; this module hands their na
 
 from ganbook.models.conditional import (
     make_conditional_generator,
+    make_label_channel_discriminator,
     make_projection_discriminator,
     make_two_head_discriminator,
 )
@@ -46,7 +47,8 @@ __all__ = ["DOWNSAMPLING", "NORMALIZATIONS", "UPSAMPLING", "InstanceNoise", "Min
            "MinibatchStddev", "NoiseDropout", "Pack", "PixelShuffle", "ResidualBlock", "VirtualBatchGenerator",
            "VirtualBatchNorm", "WeightNormDense",
            "make_autoencoder_discriminator", "make_conditional_generator", "make_dcgan64_discriminator",
-           "make_dcgan64_generator", "make_dcgan_discriminator", "make_dcgan_generator", "make_mlp",
+           "make_dcgan64_generator", "make_dcgan_discriminator", "make_dcgan_generator",
+           "make_label_channel_discriminator", "make_mlp",
            "make_projection_discriminator", "make_residual_discriminator", "make_residual_generator",
            "make_ssgan_mlp_classifier", "make_ssgan_mlp_generator",
            "make_tutorial_discriminator", "make_tutorial_generator", "make_two_head_discriminator",

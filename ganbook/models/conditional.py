@@ -1,9 +1,10 @@
 """Networks that know about classes: the conditional GAN's, ACGAN's and InfoGAN's.
 
 Each wraps the Keras DCGAN chapter's networks (``models.dcgan``) and adds only what
-conditioning needs: a label embedding in front of the generator; a projection of
-the discriminator's features onto a label embedding; or a second head that predicts
-a class (ACGAN) or a latent code (InfoGAN's Q network).
+conditioning needs: a label embedding in front of the generator; the label as extra
+input channels of the discriminator, or a projection of its features onto a label
+embedding; or a second head that predicts a class (ACGAN) or a latent code (InfoGAN's
+Q network).
 """
 
 from __future__ import annotations
@@ -32,6 +33,26 @@ def make_conditional_generator(latent_dim: int = 16, num_classes: int = 10, embe
     model = keras.Model([z, labels], body(layers.Concatenate()([z, embedded])),
                         name="conditional_generator")
     return check_output_shape(model, (28, 28, channels))
+
+
+def make_label_channel_discriminator(num_classes: int = 10, width: int = 32, channels: int = 1,
+                                    minibatch_stddev: bool = False) -> keras.Model:
+    """``[image, labels] -> logit``: the label joins the image as ``num_classes`` input channels.
+
+    The concatenation discriminator of Mirza & Osindero (2014), as convolutional
+    conditional GANs build it: the one-hot label (a fixed identity embedding, layer
+    ``one_hot_label``) is repeated over every pixel and stacked on the image's channels,
+    and the DCGAN discriminator reads the ``channels + num_classes`` maps.
+    """
+    check_positive_int("num_classes", num_classes)
+    image, labels = keras.Input((28, 28, channels), name="image"), keras.Input((), dtype="int32", name="labels")
+    one_hot = layers.Embedding(num_classes, num_classes, embeddings_initializer="identity", trainable=False,
+                               name="one_hot_label")(labels)
+    label_maps = layers.UpSampling2D(28)(layers.Reshape((1, 1, num_classes))(one_hot))
+    body = make_dcgan_discriminator(width, channels + num_classes, minibatch_stddev=minibatch_stddev)
+    model = keras.Model([image, labels], body(layers.Concatenate()([image, label_maps])),
+                        name="label_channel_discriminator")
+    return check_output_shape(model, (1,))
 
 
 def make_projection_discriminator(num_classes: int = 10, width: int = 32, channels: int = 1,

@@ -20,7 +20,7 @@ def _check_two_heads(discriminator: keras.Model, classes: int, what: str) -> Non
                         f"{what} logits (N, {classes})], e.g. models.make_two_head_discriminator")
     got = tuple(discriminator.outputs[1].shape[1:])
     if got != (classes,):
-        raise ValueError(f"the discriminator's second output must hold {classes} {what} logits per "
+        raise ValueError(f"the discriminator's second output must hold {classes} {what} outputs per "
                          f"image, it has shape {got}")
 
 
@@ -67,13 +67,17 @@ class _TwoHeadGAN(GAN):
         # The head's loss on real images: none unless the real classes are known.
         return tf.constant(0.0)
 
+    def _head_loss(self, head_outputs, noise, labels) -> tf.Tensor:
+        # The second head's loss on a generated batch: cross-entropy with its classes.
+        return losses.supervised_loss(head_outputs, self._targets(noise, labels))
+
     def _d_loss(self, real_out, fake_out, noise, labels) -> tf.Tensor:
-        head_loss = losses.supervised_loss(fake_out[1], self._targets(noise, labels))
+        head_loss = self._head_loss(fake_out[1], noise, labels)
         return (super()._d_loss(real_out, fake_out, noise, labels)
                 + self.head_weight * (head_loss + self._real_head_loss(real_out[1], labels)))
 
     def _g_loss(self, fake_out, noise, labels) -> tf.Tensor:
-        head_loss = losses.supervised_loss(fake_out[1], self._targets(noise, labels))
+        head_loss = self._head_loss(fake_out[1], noise, labels)
         self.head_tracker.update_state(mean_over_replicas(head_loss))  # the logged head loss: G's
         return super()._g_loss(fake_out, noise, labels) + self.head_weight * head_loss
 
@@ -104,31 +108,52 @@ class ACGAN(_TwoHeadGAN):
 
 
 class InfoGAN(_TwoHeadGAN):
-    """InfoGAN with a categorical code (Chen et al., 2016).
+    """InfoGAN with a categorical code and, optionally, continuous codes (Chen et al., 2016).
 
     The generator reads ``latent_dim`` numbers whose last ``codes`` are a one-hot code
-    times ``code_scale`` (as ``GAN(codes=...)``); the discriminator returns ``[logit,
-    code logits]``, its second head being the Q network that shares D's body.  Both
-    players add ``head_weight`` (λ) times Q's cross-entropy with the drawn code, which
-    is log K minus the lower bound L_I on the mutual information between the code and
-    the image (``losses.mutual_information_bound``).  No labels are used.  The logged
+    times ``code_scale``, preceded by ``continuous_codes`` numbers drawn from U[-1, 1]
+    (as ``GAN(codes=..., continuous_codes=...)``); the discriminator returns ``[logit,
+    code outputs]``, its second head being the Q network that shares D's body: ``codes``
+    logits, then one predicted value per continuous code.  Both players add
+    ``head_weight`` (λ) times Q's cross-entropy with the drawn codes: for the category,
+    log K minus the lower bound L_I on the mutual information between the code and the
+    image (``losses.mutual_information_bound``); for the continuous codes, a unit-variance
+    Gaussian's (``losses.continuous_code_loss``).  No labels are used.  The logged
     ``code_loss`` is that cross-entropy.
     """
 
     head_name = "code"
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, codes: int, seed: int = 0,
-                 prior: str = "normal", code_scale: float = 1.0, **kwargs):
-        _check_two_heads(discriminator, codes, "code")
+                 prior: str = "normal", code_scale: float = 1.0, continuous_codes: int = 0, **kwargs):
+        _check_two_heads(discriminator, codes + continuous_codes,
+                         "code (the categories' logits, then one value per continuous code)")
         super().__init__(generator, discriminator, seed=seed, prior=prior, codes=codes, code_scale=code_scale,
-                         **kwargs)
+                         continuous_codes=continuous_codes, **kwargs)
 
     def _targets(self, noise, labels) -> tf.Tensor:
         return tf.argmax(noise[:, -self.codes:], axis=1, output_type=tf.int32)
 
+    def _head_loss(self, head_outputs, noise, labels) -> tf.Tensor:
+        category_loss = super()._head_loss(head_outputs[:, :self.codes], noise, labels)
+        if not self.continuous_codes:
+            return category_loss
+        start = self.latent_dim - self.codes - self.continuous_codes
+        drawn = noise[:, start:start + self.continuous_codes]
+        return category_loss + losses.continuous_code_loss(head_outputs[:, self.codes:], drawn)
+
     def infer_code(self, images, batch_size: int = 500):
         """Q's most likely category for each image (inference mode), as a NumPy array."""
+        return np.argmax(self._q_outputs(images, batch_size)[:, :self.codes], axis=1)
+
+    def infer_continuous_code(self, images, batch_size: int = 500):
+        """Q's estimate of the continuous codes of each image (inference mode), shape (N, continuous_codes)."""
+        if not self.continuous_codes:
+            raise ValueError("infer_continuous_code needs an InfoGAN with continuous codes")
+        return self._q_outputs(images, batch_size)[:, self.codes:]
+
+    def _q_outputs(self, images, batch_size: int) -> np.ndarray:
+        # Q's outputs for images, in batches.
         images = tf.convert_to_tensor(images, tf.float32)
-        logits = [self.discriminator(images[i:i + batch_size], training=False)[1]
-                  for i in range(0, int(images.shape[0]), batch_size)]
-        return np.argmax(np.concatenate(logits), axis=1)
+        return np.concatenate([self.discriminator(images[i:i + batch_size], training=False)[1]
+                               for i in range(0, int(images.shape[0]), batch_size)])

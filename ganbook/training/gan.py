@@ -12,14 +12,8 @@ import tensorflow as tf
 from ganbook import data, losses
 from ganbook._checks import check_labels, check_positive_int, is_integer
 from ganbook.models.layers import Pack
+from ganbook.training.latent import PRIORS, LatentSampling, seed_offset
 from ganbook.training.replicas import for_gradients, mean_over_replicas, replica_seed, replicas
-
-PRIORS = ("normal", "uniform")
-
-
-def _offset(seed: tf.Tensor, k: int) -> tf.Tensor:
-    # A stateless seed of its own for the k-th random draw that shares `seed`.
-    return seed + tf.constant([0, k << 40], tf.int64)
 
 
 def _input_shapes(network: keras.Model) -> list[tuple]:
@@ -38,7 +32,7 @@ def _required_arguments(fn: Callable) -> int:
                for p in parameters)
 
 
-class GAN(keras.Model):
+class GAN(LatentSampling, keras.Model):
     """A generator and a discriminator trained against each other with ``fit()``.
 
     ``latent_dim`` is read from the generator's input.  Noise is drawn statelessly from
@@ -46,7 +40,10 @@ class GAN(keras.Model):
     ``"normal"`` (N(0, I)) or ``"uniform"`` (U[-1, 1]).  With ``codes`` > 0 the last
     ``codes`` of the ``latent_dim`` numbers are a categorical code instead: one of
     ``codes`` equally likely categories, one-hot, times ``code_scale`` (InfoGAN's
-    categorical code, without its mutual-information term).  The discriminator returns
+    categorical code, without its mutual-information term).  With ``continuous_codes``
+    > 0, that many numbers before the categorical code are continuous codes, each drawn
+    from U[-1, 1] whatever the prior (InfoGAN's continuous codes).  The layout of a
+    latent vector is ``[noise, continuous codes, one-hot code]``.  The discriminator returns
     one score per image, or ``[scores, features]`` for feature matching.
 
     With ``num_classes`` > 0 the GAN is **conditional** (Mirza & Osindero, 2014): both
@@ -60,7 +57,7 @@ class GAN(keras.Model):
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, seed: int = 0,
                  prior: str = "normal", codes: int = 0, code_scale: float = 1.0,
-                 num_classes: int = 0, **kwargs):
+                 num_classes: int = 0, continuous_codes: int = 0, **kwargs):
         super().__init__(**kwargs)
         if not (isinstance(generator, keras.Model) and isinstance(discriminator, keras.Model)):
             raise TypeError("generator and discriminator must be keras Models")
@@ -98,7 +95,12 @@ class GAN(keras.Model):
                              f"generator reads {self.latent_dim} numbers), got {codes!r}")
         if not code_scale > 0:
             raise ValueError(f"code_scale must be positive, got {code_scale}")
+        if not (isinstance(continuous_codes, (int, np.integer)) and 0 <= continuous_codes < self.latent_dim - codes):
+            raise ValueError(f"continuous_codes must be an integer from 0 to {self.latent_dim - codes - 1} (the "
+                             f"generator reads {self.latent_dim} numbers, {codes} of them the categorical code), "
+                             f"got {continuous_codes!r}")
         self.codes, self.code_scale = int(codes), float(code_scale)
+        self.continuous_codes = int(continuous_codes)
         # The seed enters TensorFlow's stateless draws as an int64, beside the step.
         if not (is_integer(seed) and 0 <= seed < 2**63):
             raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed!r}")
@@ -256,49 +258,6 @@ class GAN(keras.Model):
     def metrics(self):
         return [self.d_loss_tracker, self.g_loss_tracker]
 
-    # ----------------------------------------------------------------------- noise
-
-    def sample_noise(self, n, seed, category=None) -> tf.Tensor:
-        """``n`` latent vectors from the prior, drawn statelessly with ``seed`` (two integers).
-
-        With a code, ``category`` (an integer, or one per vector) fixes the categories
-        instead of drawing them.
-        """
-        n = tf.cast(n, tf.int32)
-        shape = tf.stack([n, self.latent_dim - self.codes])
-        if self.prior == "normal":
-            noise = tf.random.stateless_normal(shape, seed=seed)
-        else:
-            noise = tf.random.stateless_uniform(shape, seed=seed, minval=-1.0, maxval=1.0)
-        if not self.codes:
-            if category is not None:
-                raise ValueError("category needs a GAN with a code (codes > 0)")
-            return noise
-        return tf.concat([noise, self._code(n, seed, category)], axis=1)
-
-    def _code(self, n, seed, category) -> tf.Tensor:
-        # The scaled one-hot codes of `category`, or of categories drawn with a seed of
-        # their own, so that the continuous part does not depend on the code.
-        if category is None:
-            # floor(u * codes) draws what tf.random.stateless_categorical draws for equal
-            # logits, but compiles with XLA as well.
-            code_seed = _offset(tf.cast(seed, tf.int64), 1)
-            u = tf.random.stateless_uniform(tf.reshape(n, [1]), seed=code_seed, dtype=tf.float64)
-            category = tf.cast(tf.floor(u * self.codes), tf.int32)
-        else:
-            category = np.broadcast_to(category, (int(n),))
-            if not (np.issubdtype(category.dtype, np.integer)
-                    and ((category >= 0) & (category < self.codes)).all()):
-                raise ValueError(f"category must be integers in 0..{self.codes - 1}, "
-                                 f"got {sorted(set(category.tolist()))}")
-        return self.code_scale * tf.one_hot(category, self.codes)
-
-    def code_of(self, z) -> np.ndarray:
-        """The category of each latent vector in ``z`` (a GAN with a code)."""
-        if not self.codes:
-            raise ValueError("code_of needs a GAN with a code (codes > 0)")
-        return np.argmax(np.asarray(z)[:, -self.codes:], axis=1)
-
     def call(self, z, training=False):
         """Generated samples for latent vectors ``z`` (``[z, labels]`` when conditional)."""
         return self.generator(z, training=training)
@@ -310,15 +269,15 @@ class GAN(keras.Model):
             "networks, gan.generator.save('generator.keras') and gan.discriminator.save(...), or its "
             "training state with gan.save_weights('gan.weights.h5') or callbacks.RunBackup")
 
-    def generate(self, n: int, seed: int = 0, category=None, labels=None) -> np.ndarray:
+    def generate(self, n: int, seed: int = 0, category=None, labels=None, continuous=None) -> np.ndarray:
         """``n`` samples (inference mode) as a NumPy array, reproducible for the same seed;
-        ``category`` fixes the code's categories (see ``sample_noise``).  A conditional
+        ``category`` and ``continuous`` fix the codes (see ``sample_noise``).  A conditional
         GAN draws the classes of ``labels`` (one integer, or one per sample), or classes
         drawn uniformly with ``seed`` if none are given."""
         check_positive_int("n (the number of samples)", n, (int, np.integer))
         if not is_integer(seed):
             raise ValueError(f"seed must be an integer, got {seed!r}")
-        noise = self.sample_noise(n, (seed, -1), category=category)
+        noise = self.sample_noise(n, (seed, -1), category=category, continuous=continuous)
         return self._generate(noise, self._labels_to_draw(n, seed, labels), training=False).numpy()
 
     def _labels_to_draw(self, n: int, seed: int, labels):
@@ -394,13 +353,13 @@ class GAN(keras.Model):
             noise = self._step_noise(tf.shape(real)[0], seed)
             fake = self._generate(noise, labels, training=True)
             seed = replica_seed(seed)  # augmentation and penalties: this replica's draws
-            real, fake = self._seen(real, _offset(seed, 2)), self._seen(fake, _offset(seed, 3))
+            real, fake = self._seen(real, seed_offset(seed, 2)), self._seen(fake, seed_offset(seed, 3))
             real_out, fake_out = self._discriminate_both(real, fake, labels)
             d_loss = self._d_loss(real_out, fake_out, noise, labels)
             if self.gradient_penalty_weight:
                 critic = lambda x: self.score(self._discriminate(x, labels))  # noqa: E731
                 d_loss += self.gradient_penalty_weight * losses.gradient_penalty(
-                    critic, real, fake, seed=_offset(seed, 1))
+                    critic, real, fake, seed=seed_offset(seed, 1))
             if self.d_penalty is not None:
                 d_loss += self.d_penalty(self, real, fake)
             replicas_share = for_gradients(d_loss)  # inside the tape: it is differentiated
@@ -424,15 +383,15 @@ class GAN(keras.Model):
             noise = self._step_noise(tf.shape(real)[0], seed)
             fake = self._generate(noise, labels, training=True)
             seed = replica_seed(seed)
-            fake_seen = self._seen(fake, _offset(seed, 3))
+            fake_seen = self._seen(fake, seed_offset(seed, 3))
             if self.mixed_batches:
                 # G is judged by the function D learned: its batch scored beside a real
                 # one, as in D's step (batch norm in D then sees both here too).
-                real_out, fake_out = self._discriminate_both(self._seen(real, _offset(seed, 2)), fake_seen, labels)
+                real_out, fake_out = self._discriminate_both(self._seen(real, seed_offset(seed, 2)), fake_seen, labels)
             else:
                 fake_out = self._discriminate(fake_seen, labels)
                 if self.feature_matching or self.g_loss_reads_real:
-                    real_out = self._discriminate(self._seen(real, _offset(seed, 2)), labels)
+                    real_out = self._discriminate(self._seen(real, seed_offset(seed, 2)), labels)
             if self.feature_matching:
                 g_loss = self.feature_loss_fn(self._features(real_out), self._features(fake_out))
             elif self.g_loss_reads_real:
