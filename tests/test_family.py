@@ -236,6 +236,8 @@ def test_continuous_codes_are_checked():
             3, width=2), codes=3, continuous_codes=2)
     with pytest.raises(ValueError, match="infer_continuous_code needs an InfoGAN with continuous codes"):
         small_infogan().infer_continuous_code(images_and_labels()[0])
+    plain = small_infogan()  # no continuous codes: none to read back
+    assert plain.continuous_code_of(plain.sample_noise(4, (0, 0)).numpy()).shape == (4, 0)
 
 
 def test_a_checkpoint_of_other_continuous_codes_is_refused(tmp_path):

@@ -80,9 +80,8 @@ class LatentSampling:
         return self.code_scale * tf.one_hot(category, self.codes)
 
     def continuous_code_of(self, z) -> np.ndarray:
-        """The continuous codes of each latent vector in ``z``, shape (N, continuous_codes)."""
-        if not self.continuous_codes:
-            raise ValueError("continuous_code_of needs a GAN with continuous codes (continuous_codes > 0)")
+        """The continuous codes of each latent vector in ``z``, shape (N, continuous_codes)
+        (N × 0 for a GAN without them)."""
         end = self.latent_dim - self.codes
         return np.asarray(z)[:, end - self.continuous_codes:end]
 
