@@ -133,14 +133,14 @@ def code_measures(gan) -> dict:
     samples = gan.generator(noise, training=False).numpy()
     _, p = metrics.load_evaluator("mnist").features_and_probabilities(samples)
     match = metrics.matched_accuracy(category, p.argmax(1), gan.codes, CLASSES)
-    bound = losses.mutual_information_bound(gan.discriminator(samples, training=False)[1][:, :gan.codes], category)
+    q = gan.discriminator(samples, training=False)[1].numpy()  # category logits, then continuous codes
+    bound = losses.mutual_information_bound(q[:, :gan.codes], category)
     quality = metrics.evaluate(gan.generate(len(category), seed=2), "mnist")
     measured = {"matched_accuracy": match["accuracy"], "purity": match["purity"],
                 "digits_leading": len(set(match["counts"].argmax(1).tolist())), "mi_bound": float(bound),
                 "fid": quality["fid"], "classifier_score": quality["classifier_score"]}
     if gan.continuous_codes:
-        codes = gan.continuous_code_of(noise.numpy())
-        recovered = gan.infer_continuous_code(samples)
+        codes, recovered = gan.continuous_code_of(noise.numpy()), q[:, gan.codes:]
         measured.update({f"{name}_correlation": values
                          for name, values in strokes.code_correlations(codes, samples).items()})
         measured["recovered_variance"] = (1 - ((recovered - codes) ** 2).mean(0) / codes.var(0)).tolist()

@@ -33,10 +33,10 @@ def take_int32_notice() -> None:
 
     On CPUs without AVX-512, TF 2.21 logs at error level, once per process, that oneDNN
     leaves int32 ops to Eigen, the first time a gradient needs one: that of
-    ``UpSampling2D``, for instance.  Factories whose networks upsample call this, so the
-    notice is taken here, quietly, instead of in the middle of a training cell.  It
-    creates tensors, so it must not run at import (``distribute.split_cpu`` needs
-    TensorFlow's devices unconfigured until it runs).
+    ``UpSampling2D``, for instance.  Every ``training.GAN`` calls this when it is built,
+    so the notice is taken here, quietly, instead of in the middle of a training cell,
+    whatever networks the GAN trains.  It creates tensors, so it must not run at import
+    (``distribute.split_cpu`` needs TensorFlow's devices unconfigured until it runs).
     """
     global _int32_notice_taken
     if _int32_notice_taken:

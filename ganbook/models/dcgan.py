@@ -11,7 +11,6 @@ import numpy as np
 from keras import layers
 
 from ganbook._checks import check_output_shape, check_positive_int
-from ganbook._quiet import take_int32_notice
 from ganbook.models.layers import (
     InstanceNoise,
     MinibatchDiscrimination,
@@ -118,7 +117,6 @@ def make_upsampling_generator(latent_dim: int = 64, width: int = 64, channels: i
         layers.UpSampling2D(),
         layers.Conv2D(channels, 5, padding="same", activation="tanh"),
     ], name="upsampling_generator")
-    take_int32_notice()  # its gradient would print it in a training cell
     return check_output_shape(model, (28, 28, channels))
 
 

@@ -12,7 +12,6 @@ import keras
 from keras import layers
 
 from ganbook._checks import check_output_shape, check_positive_int
-from ganbook._quiet import take_int32_notice
 
 # The autoencoder's normalisation by name, and the layer it inserts (None: nothing).
 AUTOENCODER_NORMALIZATIONS = {"batch": layers.BatchNormalization, "layer": layers.LayerNormalization,
@@ -53,7 +52,6 @@ def make_autoencoder_discriminator(width: int = 32, hidden: int = 32, channels: 
         layers.UpSampling2D(),
         layers.Conv2D(channels, 3, padding="same"),
     ], name="autoencoder_discriminator")
-    take_int32_notice()  # its gradient would print it in a training cell
     return check_output_shape(model, (28, 28, channels))
 
 

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from ganbook import data, losses
 from ganbook._checks import check_labels, check_positive_int, is_integer
+from ganbook._quiet import take_int32_notice
 from ganbook.models.layers import Pack
 from ganbook.training.latent import PRIORS, LatentSampling, seed_offset
 from ganbook.training.replicas import for_gradients, mean_over_replicas, replica_seed, replicas
@@ -114,6 +115,7 @@ class GAN(LatentSampling, keras.Model):
         self._random_layer_states = [v for network in (generator, discriminator)
                                      for v in network.variables if v.name == "seed_generator_state"]
         self.built = True  # both networks are built; the GAN adds no layers of its own
+        take_int32_notice()  # before any gradient of an upsampling layer prints it mid-training
 
     def compile(self, d_optimizer, g_optimizer, d_loss_fn: Callable = losses.bce_d_loss,
                 g_loss_fn: Callable = losses.non_saturating_g_loss, n_critic: int = 1,
