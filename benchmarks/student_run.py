@@ -27,8 +27,12 @@ CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("*.ipynb"))
 TROUBLE = re.compile(r"Traceback|is not here|from the repository root")
 
 
-def install_wheel(target: Path) -> Path:
-    """Build ganbook's wheel and unpack it into ``target``; the folder to put on PYTHONPATH."""
+def install_wheel(target: Path, hide_myst_nb: bool = True) -> Path:
+    """Build ganbook's wheel and unpack it into ``target``; the folder to put on PYTHONPATH.
+
+    ``hide_myst_nb`` shadows myst-nb as Colab lacks it (the test run that also feeds the
+    book build keeps it, for the glued numbers).
+    """
     # Built from a copy of what the wheel needs, so that builds running side by side (the
     # test workers) never share setuptools' build/ folder in the repository.
     source = target / "source"
@@ -41,6 +45,8 @@ def install_wheel(target: Path) -> Path:
     site = target / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--target", str(site), *map(str, wheels.glob("ganbook-*.whl"))], check=True)
+    if not hide_myst_nb:
+        return site
     # Colab has no myst-nb: hide the build's copy, so ganbook.plot.glue runs without it.
     (site / "myst_nb").mkdir()
     (site / "myst_nb" / "__init__.py").write_text(

@@ -13,6 +13,7 @@ from ganbook import distribute  # noqa: E402  (imports TensorFlow quietly)
 
 distribute.split_cpu(2)
 
+import chapter_runs  # noqa: E402  (tests/, on the path as conftest.py's folder)
 import tensorflow as tf  # noqa: E402
 
 
@@ -34,3 +35,29 @@ def profile(monkeypatch):
             monkeypatch.setenv("GANBOOK_PROFILE", name)
 
     return set_profile
+
+
+@pytest.fixture(scope="session")
+def chapter_run(tmp_path_factory):
+    """``chapter_run(name)``: that chapter run alone by nbval from a wheel, once per session
+    (tests/chapter_runs.py); the student-run tests and the smoke book build share it."""
+    site = chapter_runs.student_run.install_wheel(tmp_path_factory.mktemp("wheel"),
+                                                  hide_myst_nb=False)
+    runs = {}
+
+    def run(chapter: str) -> chapter_runs.ChapterRun:
+        if chapter not in runs:
+            runs[chapter] = chapter_runs.run_chapter(chapter, tmp_path_factory.mktemp(chapter), site)
+        return runs[chapter]
+
+    run.site = site
+    return run
+
+
+@pytest.fixture(scope="session")
+def smoke_book(chapter_run, tmp_path_factory):
+    """The smoke book, rendered into _build/smoke/ from the chapters' runs alone: the
+    build's process; its pages are in _build/smoke/_build/html."""
+    runs = {chapter: chapter_run(chapter) for chapter in chapter_runs.CHAPTERS}
+    return chapter_runs.build_book(runs, tmp_path_factory.mktemp("book"),
+                                    chapter_runs.SMOKE_OUTPUT)

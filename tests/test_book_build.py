@@ -1,35 +1,25 @@
-"""Build the whole book in the smoke profile with Sphinx warnings as errors."""
+"""The whole book in the smoke profile, rendered with Sphinx warnings as errors.
 
-import os
-import subprocess
-import sys
+Its pages show the outputs of the chapters' runs alone (tests/chapter_runs.py): each
+chapter is executed once per `make test`, with its claim checks, and the build renders
+those outputs with execution off.  `make book` executes the full profile itself.
+"""
+
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
-# The site check (tests/test_site.py) reads this build: one pytest-xdist worker runs both, in order.
-pytestmark = pytest.mark.xdist_group("site")
-
-ROOT = Path(__file__).resolve().parents[1]
-SMOKE_OUTPUT = ROOT / "_build" / "smoke"
+import nbformat
+from chapter_runs import CHAPTERS, SMOKE_OUTPUT
 
 
-def test_book_builds_without_warnings_in_the_smoke_profile():
-    # The build's execution runs the claim checks: the other execution of every chapter,
-    # tests/test_student_run.py, runs them as a student does, without.
-    env = dict(os.environ, GANBOOK_PROFILE="smoke", GANBOOK_CHECK_CLAIMS="1")
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "--path-output", str(SMOKE_OUTPUT),
-         "--warningiserror", "--nitpick", "--keep-going"],
-        capture_output=True, text=True, env=env, timeout=1800,
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, log[-6000:]
-    # The execution cache sits inside this build's own folder, apart from the full
-    # book's, so smoke outputs can never be served to `make book`.
-    assert f"Using jupyter-cache at: {SMOKE_OUTPUT}" in log
+def test_book_builds_without_warnings_in_the_smoke_profile(smoke_book, chapter_run):
+    log = smoke_book.stdout + smoke_book.stderr
+    assert smoke_book.returncode == 0, log[-6000:]
+    assert "Executing" not in log, "the build executed a chapter the runs alone had executed"
+    for chapter in CHAPTERS:  # every code cell of every chapter has run once, no cell twice
+        counts = [c.execution_count for c in nbformat.read(chapter_run(chapter).executed, 4).cells
+                  if c.cell_type == "code"]
+        assert counts == list(range(1, len(counts) + 1)), chapter
     html = SMOKE_OUTPUT / "_build" / "html"
     assert (html / "index.html").is_file()
     chapter = (html / "book" / "getting_started.html").read_text()
@@ -73,10 +63,8 @@ def _parse(path: Path) -> _Links:
     return links
 
 
-def test_every_glossary_and_errata_link_resolves_in_the_built_book():
+def test_every_glossary_and_errata_link_resolves_in_the_built_book(smoke_book):
     html = SMOKE_OUTPUT / "_build" / "html" / "book"
-    if not (html / "glossary.html").is_file():
-        test_book_builds_without_warnings_in_the_smoke_profile()
     for page in ("glossary.html", "errata.html"):
         hrefs = [h for h in _parse(html / page).hrefs if not h.startswith("#")]
         assert len(hrefs) >= 20, f"{page} links to fewer places than it should: {hrefs}"
@@ -120,13 +108,11 @@ def stray_dollars(html_text: str) -> list[str]:
     return [text[max(0, i - 40):i + 40] for i, ch in enumerate(text) if ch == "$"]
 
 
-def test_no_tex_is_left_outside_the_maths_on_any_page():
+def test_no_tex_is_left_outside_the_maths_on_any_page(smoke_book):
     # A line inside $...$ that starts with "+ " becomes a list item, and the TeX shows raw.
     assert stray_dollars('<p><span class="math notranslate">\\(a + b\\)</span> <code>$x</code></p>') == []
     assert stray_dollars("<ul><li><p>p_g)$; a small network</p></li></ul>") != []
     html = SMOKE_OUTPUT / "_build" / "html" / "book"
-    if not (html / "glossary.html").is_file():
-        test_book_builds_without_warnings_in_the_smoke_profile()
     stray = {page.name: found for page in sorted(html.glob("*.html"))
              if (found := stray_dollars(page.read_text()))}
     assert not stray, stray

@@ -3,6 +3,7 @@
 import ast
 import importlib.util
 import re
+import symtable
 from pathlib import Path
 
 import nbformat
@@ -210,6 +211,54 @@ def test_claim_checks_run_only_when_the_build_asks(notebook):
             assert not _unguarded_asserts(cell.source), f"cell {i}: a build-only cell asserts nothing"
         assert 'PROFILE == "full"' not in cell.source, (
             f"cell {i}: gate a claim with ganbook.checking_claims('full'), not the profile alone")
+
+
+def _bound_and_read(source: str) -> tuple[set[str], set[str]]:
+    """The names a cell binds at top level, and the names it (or a function in it) reads
+    without binding them itself."""
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    top = symtable.symtable(code, "cell", "exec")
+    bound = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported()}
+    read = {s.get_name() for s in top.get_symbols() if s.is_referenced()}
+    scopes = list(top.get_children())
+    while scopes:
+        scope = scopes.pop()
+        scopes.extend(scope.get_children())
+        read |= {s.get_name() for s in scope.get_symbols() if s.is_global() and s.is_referenced()}
+    return bound, read - bound
+
+
+def _claim_names_read_later(sources: list[str]) -> list[tuple[int, str]]:
+    """(cell, name) for each name a claim check binds that a later cell reads before
+    another cell binds it again: that cell would run differently without the claims."""
+    found = []
+    for i, source in enumerate(sources):
+        if not source.startswith("# Claim check:"):
+            continue
+        live = _bound_and_read(source)[0]
+        for later in sources[i + 1:]:
+            if later.startswith("# Claim check:"):
+                continue
+            bound, read = _bound_and_read(later)
+            found += [(i, name) for name in sorted(live & read)]
+            live -= bound
+    return found
+
+
+def test_a_claim_check_binds_nothing_another_cell_reads(notebook):
+    """The test run executes each chapter once, with its claim checks (tests/chapter_runs.py);
+    a student's session, without them, runs every other cell the same."""
+    sources = [cell.source for _, cell in _code_cells(notebook)]
+    assert not _claim_names_read_later(sources)
+
+
+def test_the_claim_name_finder_sees_a_name_a_later_cell_reads():
+    claim = "# Claim check: x\nif ganbook.checking_claims():\n    best = max(runs)\n"
+    assert _claim_names_read_later([claim, "print(best)"]) == [(0, "best")]
+    assert _claim_names_read_later([claim, "def f():\n    return best"]) == [(0, "best")]
+    assert _claim_names_read_later([claim, "best = 1\nprint(best)"]) == []
+    assert _claim_names_read_later([claim, "best = 1", "print(best)"]) == []
+    assert _claim_names_read_later([claim, "[best for best in runs]"]) == []
 
 
 def test_the_guard_finder_sees_unguarded_asserts():

@@ -1,5 +1,9 @@
 """Tests of ganbook.plot: grids and loss curves, and their input checks."""
 
+import os
+import subprocess
+import sys
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -148,6 +152,19 @@ def test_glue_stores_numpy_scalars_as_numbers_myst_nb_can_format(monkeypatch):
     text = bundle["application/papermill.record/text/plain"]
     assert format_plain_text(text, ".1f") == "19.2"
     assert kwargs["metadata"]["scrapbook"]["name"] == "wgan_fid"
+
+
+def test_glue_without_myst_nb_shows_nothing_and_returns_the_value(tmp_path):
+    # A student's session (Colab) has no myst-nb; the chapters glue all the same.
+    hidden = tmp_path / "myst_nb"
+    hidden.mkdir()
+    (hidden / "__init__.py").write_text('raise ImportError("no myst-nb here")\n')
+    code = ("from ganbook import plot; print(plot._myst_glue is None, "
+            "plot.glue('fid', 12.5))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), *sys.path]))
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, timeout=300, check=True)
+    assert result.stdout == "True 12.5\n"
 
 
 @pytest.mark.parametrize("name, value, error", [

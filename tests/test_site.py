@@ -1,6 +1,6 @@
 """The built book as a reader's browser shows it: headless Chromium, scripts on, no network.
 
-After the smoke build (tests/test_book_build.py), every page is opened in Debian's
+After the smoke build (the ``smoke_book`` fixture of tests/conftest.py), every page is opened in Debian's
 `chromium` (`make test` installs it when missing) with every host name unresolvable, and
 the DOM it ends with is checked: the maths is typeset by the book's own MathJax, every
 image decodes, animations have frames, the title comes before the first code cell, no
@@ -23,9 +23,6 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
-
-# It reads the smoke build of tests/test_book_build.py: the same pytest-xdist worker runs it after.
-pytestmark = pytest.mark.xdist_group("site")
 
 ROOT = Path(__file__).resolve().parents[1]
 # GANBOOK_SITE_DIR=_build/html checks the full book that `make book` built instead.
@@ -96,19 +93,19 @@ def problems(page: Path, dom: BeautifulSoup, chapter: str | None) -> list[str]:
     return found
 
 
-def book_pages() -> list[Path]:
-    """Every page of the built book."""
-    if not (HTML / "book" / "concepts.html").is_file():
-        from test_book_build import test_book_builds_without_warnings_in_the_smoke_profile
-        test_book_builds_without_warnings_in_the_smoke_profile()
+@pytest.fixture
+def book_pages(request) -> list[Path]:
+    """Every page of the built book (the smoke build, unless GANBOOK_SITE_DIR names one)."""
+    if "GANBOOK_SITE_DIR" not in os.environ:
+        assert request.getfixturevalue("smoke_book").returncode == 0, "the smoke build failed"
     return sorted((HTML / "book").glob("*.html"))
 
 
-def test_every_page_reads_well_offline_in_a_browser():
+def test_every_page_reads_well_offline_in_a_browser(book_pages):
     notebooks = {p.stem for p in (ROOT / "book").glob("*.ipynb")}
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     report = {}
-    for page in book_pages():
+    for page in book_pages:
         dom = rendered_dom(page)
         found = problems(page, dom, page.stem if page.stem in notebooks else None)
         if found:
@@ -116,7 +113,7 @@ def test_every_page_reads_well_offline_in_a_browser():
         chromium("--virtual-time-budget=20000", "--window-size=1280,2400",
                  f"--screenshot={SCREENSHOTS / (page.stem + '.png')}", page.as_uri())
     assert not report, report
-    assert len(list(SCREENSHOTS.glob("*.png"))) == len(book_pages())
+    assert len(list(SCREENSHOTS.glob("*.png"))) == len(book_pages)
 
 
 def test_site_check_catches_a_title_below_code_a_cdn_mathjax_and_a_broken_image(tmp_path):
