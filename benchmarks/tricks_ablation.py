@@ -12,6 +12,7 @@ The ``moonshot`` part trains the plain DCGAN and the combination for ``--moonsho
 Usage: python benchmarks/tricks_ablation.py [--parts dcgan grid sgd_sweep moonshot] [--tricks ...]
        [--seeds 0 1 2] [--combine decay minibatch_discrimination ...]
 (``--tricks --combine a b`` adds only the combination to the earlier results;
+``--add-seeds`` keeps each row's stored runs and trains only the seeds it lacks;
 ``--keep-plain`` reruns only the named tricks and keeps the stored plain row, for a trick
 whose code changed.)
 """
@@ -104,6 +105,8 @@ def main() -> None:
     parser.add_argument("--dcgan-steps", type=int, default=1000)
     parser.add_argument("--toy-steps", type=int, default=2000)
     parser.add_argument("--moonshot-steps", type=int, default=2500)
+    parser.add_argument("--add-seeds", action="store_true",
+                        help="keep each row's stored runs; train only the seeds it lacks")
     parser.add_argument("--keep-plain", action="store_true",
                         help="keep the stored plain rows; run only the named tricks")
     args = parser.parse_args()
@@ -131,8 +134,8 @@ def main() -> None:
         for label, names in to_run.items():
             if part == "moonshot" and label == "plain" and not args.tricks and label in rows["rows"]:
                 continue  # a further combination compares with the plain runs already stored
-            runs = []
-            for seed in args.seeds:
+            runs = list(rows["rows"].get(label, {}).get("runs", [])) if args.add_seeds else []
+            for seed in sorted(set(args.seeds) - {run["seed"] for run in runs}):
                 runs.append(train(part, tricks.with_tricks(base, names), mnist, grid, seed, steps, label))
             description = "; ".join(tricks.TRICKS[n].description for n in names) or "the plain recipe"
             rows["rows"][label] = {"description": description, "runs": runs}

@@ -7,8 +7,12 @@ files through :func:`load`, with nothing of the repository beside it.
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 from pathlib import Path
+
+import numpy as np
 
 RESULTS_DIR = Path(__file__).resolve().parent / "assets" / "results"
 
@@ -37,18 +41,47 @@ def load(name: str) -> dict:
     return json.loads(file.read_text())
 
 
-def verdict(runs, plain_runs, higher_is_better: bool) -> str:
-    """The ablation verdict on one trick: ``"helpful"`` when every value of ``runs`` beats
-    every value of ``plain_runs`` (the plain recipe's, on the same seeds), ``"harmful"``
-    when every one is worse, and ``"within the spread"`` otherwise.
+MAX_SPLITS = 1_000_000  # the exact test enumerates every split; beyond this it refuses
 
-    With n runs a side, a trick that changes nothing gets each clean verdict with
-    chance 1 / C(2n, n): 1 in 20 for three seeds.
+
+def chance_of_lead(runs, plain_runs, higher_is_better: bool) -> float:
+    """The exact one-sided permutation p-value of the runs' lead over the plain runs.
+
+    Pool both groups' values and take every way of choosing ``len(runs)`` of them as
+    "the trick's": the share of those splits whose chosen values are at least as good
+    in total as the trick's own (ties count against the lead).  If the trick changes
+    nothing, all splits are equally likely, so a lead this chance or smaller turns up
+    with probability at most this chance.  Three runs a side that each beat each plain
+    run give 1 / C(6, 3) = 0.05, the smallest value three seeds can give.
     """
     ours, plain = [float(v) for v in runs], [float(v) for v in plain_runs]
     if not ours or not plain:
         raise ValueError("a verdict needs at least one run of the trick and one of the plain recipe")
+    if not all(math.isfinite(v) for v in ours + plain):
+        raise ValueError(f"a verdict needs finite values, got {ours} and {plain}")
+    if math.comb(len(ours) + len(plain), len(ours)) > MAX_SPLITS:
+        raise ValueError(f"{len(ours)} and {len(plain)} runs make more than {MAX_SPLITS:,} splits "
+                         "to enumerate; compare fewer runs")
     sign = 1.0 if higher_is_better else -1.0
-    if min(sign * v for v in ours) > max(sign * v for v in plain):
+    pooled = sign * np.array(ours + plain)
+    chosen = np.array(list(itertools.combinations(range(len(pooled)), len(ours))))
+    totals = pooled[chosen].sum(axis=1)
+    observed = pooled[: len(ours)].sum()
+    return float(np.mean(totals >= observed - 1e-9 * max(1.0, abs(observed))))
+
+
+def verdict(runs, plain_runs, higher_is_better: bool, alpha: float = 0.05) -> str:
+    """The ablation verdict on one trick against the plain recipe (same seeds):
+    ``"helpful"`` when its lead has :func:`chance_of_lead` at most ``alpha``,
+    ``"harmful"`` when the plain recipe's lead has, ``"within the spread"`` otherwise.
+
+    A trick that changes nothing gets each clean verdict with chance at most ``alpha``.
+    With three runs a side and ``alpha = 0.05`` the rule is "each run beats each plain run".
+    """
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha={alpha!r}: expected a chance between 0 and 1")
+    if chance_of_lead(runs, plain_runs, higher_is_better) <= alpha:
         return "helpful"
-    return "harmful" if max(sign * v for v in ours) < min(sign * v for v in plain) else "within the spread"
+    if chance_of_lead(runs, plain_runs, not higher_is_better) <= alpha:
+        return "harmful"
+    return "within the spread"
