@@ -48,6 +48,14 @@ def rows_to_run(names: list[str], part: str, combine: list[str],
     return rows
 
 
+def seeds_to_train(stored_runs: list[dict], seeds: list[int], add_seeds: bool) -> tuple[list[dict], list[int]]:
+    """(runs to keep, seeds to train) for one row: with ``add_seeds``, the stored runs and the
+    asked seeds they lack; otherwise nothing kept and every asked seed, in order."""
+    kept = list(stored_runs) if add_seeds else []
+    done = {run["seed"] for run in kept}
+    return kept, [seed for seed in dict.fromkeys(seeds) if seed not in done]
+
+
 def train(part: str, recipe, mnist, grid, seed: int, steps: int, label: str) -> dict:
     """One run of ``recipe`` in ``part`` (images or the grid), printed as it ends."""
     if part != "grid":
@@ -134,8 +142,9 @@ def main() -> None:
         for label, names in to_run.items():
             if part == "moonshot" and label == "plain" and not args.tricks and label in rows["rows"]:
                 continue  # a further combination compares with the plain runs already stored
-            runs = list(rows["rows"].get(label, {}).get("runs", [])) if args.add_seeds else []
-            for seed in sorted(set(args.seeds) - {run["seed"] for run in runs}):
+            runs, seeds = seeds_to_train(rows["rows"].get(label, {}).get("runs", []), args.seeds,
+                                         args.add_seeds)
+            for seed in seeds:
                 runs.append(train(part, tricks.with_tricks(base, names), mnist, grid, seed, steps, label))
             description = "; ".join(tricks.TRICKS[n].description for n in names) or "the plain recipe"
             rows["rows"][label] = {"description": description, "runs": runs}

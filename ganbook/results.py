@@ -7,6 +7,7 @@ files through :func:`load`, with nothing of the repository beside it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -44,6 +45,12 @@ def load(name: str) -> dict:
 MAX_SPLITS = 1_000_000  # the exact test enumerates every split; beyond this it refuses
 
 
+@functools.lru_cache(maxsize=8)
+def _splits(total: int, size: int) -> np.ndarray:
+    """Every choice of ``size`` of ``total`` indices, one per row."""
+    return np.array(list(itertools.combinations(range(total), size)))
+
+
 def chance_of_lead(runs, plain_runs, higher_is_better: bool) -> float:
     """The exact one-sided permutation p-value of the runs' lead over the plain runs.
 
@@ -64,8 +71,7 @@ def chance_of_lead(runs, plain_runs, higher_is_better: bool) -> float:
                          "to enumerate; compare fewer runs")
     sign = 1.0 if higher_is_better else -1.0
     pooled = sign * np.array(ours + plain)
-    chosen = np.array(list(itertools.combinations(range(len(pooled)), len(ours))))
-    totals = pooled[chosen].sum(axis=1)
+    totals = pooled[_splits(len(pooled), len(ours))].sum(axis=1)
     observed = pooled[: len(ours)].sum()
     return float(np.mean(totals >= observed - 1e-9 * max(1.0, abs(observed))))
 

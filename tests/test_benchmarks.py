@@ -124,6 +124,15 @@ def test_book_ssgan_is_built_from_the_configuration():
         make_book_ssgan(schedule_steps=10, NOISE=0.1)
 
 
+def test_tricks_ablation_adds_only_the_seeds_a_row_lacks():
+    from tricks_ablation import seeds_to_train
+
+    stored = [{"seed": 0, "modes_covered": 17}, {"seed": 1, "modes_covered": 19}]
+    assert seeds_to_train(stored, [0, 1, 2, 3], add_seeds=True) == (stored, [2, 3])
+    assert seeds_to_train(stored, [3, 2, 2], add_seeds=False) == ([], [3, 2])
+    assert seeds_to_train([], [0, 1], add_seeds=True) == ([], [0, 1])
+
+
 def test_tricks_ablation_rows_skip_image_tricks_on_the_grid_and_keep_earlier_plain_rows():
     from tricks_ablation import rows_to_run
 

@@ -284,6 +284,7 @@ TYPED_NUMBERS_ALLOWED = {
                         "0.1": "the two-sided smoothing target for fakes, a setting",
                         "0.5": "a learning rate of the two-time-scale example, a setting"},
     "tricks_measured": {"1.0": "the loss-threshold trick's threshold, a setting",
+                        "5%": "the verdict's threshold (alpha), a setting",
                         "0.9": "the momentum of the SGD sweep, a setting"},
     "semi_supervised_gan": {"0.3": "the input-noise setting", "0.5": "the hidden-noise setting",
                             "0.003": "the learning rate, a setting"},
