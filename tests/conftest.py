@@ -1,6 +1,7 @@
 """Shared pytest fixtures."""
 
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
@@ -40,24 +41,34 @@ def profile(monkeypatch):
 @pytest.fixture(scope="session")
 def chapter_run(tmp_path_factory):
     """``chapter_run(name)``: that chapter run alone by nbval from a wheel, once per session
-    (tests/chapter_runs.py); the student-run tests and the smoke book build share it."""
+    (tests/chapter_runs.py); the student-run tests and the smoke book build share it.
+    ``chapter_run.start(name)`` starts a run without waiting: two run at once, as a kernel
+    spends much of its time on one core (start-up, imports, plotting)."""
     site = chapter_runs.student_run.install_wheel(tmp_path_factory.mktemp("wheel"),
                                                   hide_myst_nb=False)
-    runs = {}
+    pool = ThreadPoolExecutor(max_workers=2)
+    started = {}
+
+    def start(chapter: str) -> Future:
+        if chapter not in started:
+            started[chapter] = pool.submit(chapter_runs.run_chapter, chapter,
+                                           tmp_path_factory.mktemp(chapter), site)
+        return started[chapter]
 
     def run(chapter: str) -> chapter_runs.ChapterRun:
-        if chapter not in runs:
-            runs[chapter] = chapter_runs.run_chapter(chapter, tmp_path_factory.mktemp(chapter), site)
-        return runs[chapter]
+        return start(chapter).result()
 
-    run.site = site
-    return run
+    run.start, run.site = start, site
+    yield run
+    pool.shutdown(cancel_futures=True)
 
 
 @pytest.fixture(scope="session")
 def smoke_book(chapter_run, tmp_path_factory):
     """The smoke book, rendered into _build/smoke/ from the chapters' runs alone: the
     build's process; its pages are in _build/smoke/_build/html."""
+    for chapter in chapter_runs.CHAPTERS:
+        chapter_run.start(chapter)
     runs = {chapter: chapter_run(chapter) for chapter in chapter_runs.CHAPTERS}
     return chapter_runs.build_book(runs, tmp_path_factory.mktemp("book"),
                                     chapter_runs.SMOKE_OUTPUT)
