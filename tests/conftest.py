@@ -10,7 +10,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # Two logical CPU devices for the tf.distribute tests (test_distribute.py).  TensorFlow
 # fixes its devices when it runs its first operation, so this happens before any test
 # module is imported; single-device code runs on the first of them, as before.
-from ganbook import distribute  # noqa: E402  (imports TensorFlow quietly)
+from ganbook import distribute, results  # noqa: E402  (imports TensorFlow quietly)
 
 distribute.split_cpu(2)
 
@@ -67,7 +67,11 @@ def chapter_run(tmp_path_factory):
 def smoke_book(chapter_run, tmp_path_factory):
     """The smoke book, rendered into _build/smoke/ from the chapters' runs alone: the
     build's process; its pages are in _build/smoke/_build/html."""
-    for chapter in chapter_runs.CHAPTERS:
+    # Longest first (by the stored smoke times), so no worker is left with a long chapter
+    # while the other idles.
+    seconds = results.load("profile_times")["chapters"]
+    for chapter in sorted(chapter_runs.CHAPTERS,
+                          key=lambda name: -seconds.get(name, {}).get("smoke_seconds", 0.0)):
         chapter_run.start(chapter)
     runs = {chapter: chapter_run(chapter) for chapter in chapter_runs.CHAPTERS}
     return chapter_runs.build_book(runs, tmp_path_factory.mktemp("book"),
