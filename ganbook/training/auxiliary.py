@@ -138,8 +138,7 @@ class InfoGAN(_TwoHeadGAN):
         category_loss = super()._head_loss(head_outputs[:, :self.codes], noise, labels)
         if not self.continuous_codes:
             return category_loss
-        start = self.latent_dim - self.codes - self.continuous_codes
-        drawn = noise[:, start:start + self.continuous_codes]
+        drawn = noise[:, self.continuous_columns]
         return category_loss + losses.continuous_code_loss(head_outputs[:, self.codes:], drawn)
 
     def infer_code(self, images, batch_size: int = 500):

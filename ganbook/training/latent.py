@@ -79,11 +79,16 @@ class LatentSampling:
                                  f"got {sorted(set(category.tolist()))}")
         return self.code_scale * tf.one_hot(category, self.codes)
 
+    @property
+    def continuous_columns(self) -> slice:
+        """Where the continuous codes sit in a latent vector (an empty slice without them)."""
+        end = self.latent_dim - self.codes
+        return slice(end - self.continuous_codes, end)
+
     def continuous_code_of(self, z) -> np.ndarray:
         """The continuous codes of each latent vector in ``z``, shape (N, continuous_codes)
         (N × 0 for a GAN without them)."""
-        end = self.latent_dim - self.codes
-        return np.asarray(z)[:, end - self.continuous_codes:end]
+        return np.asarray(z)[:, self.continuous_columns]
 
     def code_of(self, z) -> np.ndarray:
         """The category of each latent vector in ``z`` (a GAN with a code)."""
