@@ -24,13 +24,16 @@ import time
 
 import keras
 import numpy as np
-from common import BOOK_DCGAN, RESULTS_DIR, make_book_dcgan, write_results
+from chapter_models import BOOK_DCGAN, chapter_budgets, make_book_dcgan
+from common import RESULTS_DIR, write_results
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, metrics
 
-N_TRAIN, N_EVAL = 8000, 2000
-STEPS = 2500  # the chapter's run, for every variant: equal steps, equal compute
+CHAPTER = chapter_budgets("keras_dcgan")
+N_TRAIN, N_EVAL = CHAPTER["N_TRAIN"], BOOK_DCGAN["N_EVAL"]
+# The chapter's run, for every variant: equal steps, equal compute.
+STEPS = CHAPTER["EPOCHS"] * (N_TRAIN // BOOK_DCGAN["BATCH_SIZE"])
 PER_CATEGORY = 200
 
 # key: (label, settings changed from the chapter's)

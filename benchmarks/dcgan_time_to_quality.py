@@ -19,14 +19,17 @@ import time
 import keras
 import numpy as np
 import tensorflow as tf
-from common import BOOK_DCGAN, make_book_dcgan, write_results
+from chapter_models import BOOK_DCGAN, chapter_budgets, make_book_dcgan
+from common import write_results
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import data, metrics, models, training
 
 SCORE_THRESHOLDS = (5.0, 7.0, 9.0)   # classifier score, higher is better
 FID_THRESHOLDS = (100.0, 50.0, 20.0)  # lower is better
-N_EVAL = 2000
+N_EVAL = BOOK_DCGAN["N_EVAL"]  # the chapter's measurement
+CHAPTER = chapter_budgets("keras_dcgan")
+BOOK_STEPS = CHAPTER["EPOCHS"] * (CHAPTER["N_TRAIN"] // BOOK_DCGAN["BATCH_SIZE"])  # the chapter's run
 TUTORIAL_BATCH = 256
 STEP_DEFINITIONS = {
     "book DCGAN": "training.GAN: a discriminator update on a fresh generated batch, then a generator "
@@ -139,9 +142,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cap-minutes", type=float, default=60.0)
     parser.add_argument("--chunk", type=int, default=100, help="steps per timed chunk")
-    parser.add_argument("--book-steps", type=int, default=2500,
+    parser.add_argument("--book-steps", type=int, default=BOOK_STEPS,
                         help="length of the book configuration's learning-rate schedule "
-                             "(the chapter's full profile trains 2,500 steps)")
+                             f"(the chapter's full profile trains {BOOK_STEPS:,} steps)")
     args = parser.parse_args()
     dataset = data.load_dataset("mnist")
     images = data.to_signed_range(dataset.x_train)

@@ -1,6 +1,6 @@
 """The GAN family's headline numbers over seeds: the Conditional GANs and Other objectives chapters.
 
-Each run is its chapter's configuration (``common.BOOK_FAMILY``, ``common.BOOK_OBJECTIVES``),
+Each run is its chapter's configuration (its `parameters` cell, read by ``chapter_models``),
 trained as long as the chapter trains it, on the same images:
 
 - ``cgan_mnist`` / ``acgan_mnist``: the conditional GAN (projection discriminator) and
@@ -12,7 +12,7 @@ trained as long as the chapter trains it, on the same images:
   term), MNIST, 1,500 steps;
 - ``wgan_gp``: WGAN-GP with its paper's settings, and ``began_low`` / ``began_high``: BEGAN
   with the chapter's two gammas, MNIST, as many steps as the Other objectives chapter
-  (``common.BOOK_OBJECTIVES``); ``began_paper_lambda_k`` and ``began_paper_autoencoder``:
+  (``chapter_models.BOOK_OBJECTIVES``); ``began_paper_lambda_k`` and ``began_paper_autoencoder``:
   the higher gamma with the paper's slower controller (lambda_k = 0.001) or with a
   paper-style autoencoder instead of the chapter's small one; ``began_high_layer_norm``
   and ``began_high_no_norm``: the higher gamma with a per-image normalisation or none in
@@ -43,39 +43,48 @@ import json
 import time
 
 import numpy as np
-from common import (
+from chapter_models import (
     BOOK_FAMILY,
     BOOK_OBJECTIVES,
     OBJECTIVE_KINDS,
-    RESULTS_DIR,
+    chapter_budgets,
     make_book_family,
     make_book_objective,
-    with_run,
-    write_results,
 )
+from common import RESULTS_DIR, with_run, write_results
 from scipy.stats import spearmanr
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, losses, metrics, strokes
 
-N_TRAIN, PER_CLASS, CLASSES = 8000, 200, 10
-# The Other objectives chapter's run lengths in epochs of N_TRAIN images, its gammas, and
-# how often it measures FID; a test keeps them equal to the chapter's.
-OBJECTIVE_EPOCHS = {"wgan_gp": 32, "began": 12, "dcgan": 8}
-GAMMAS = (0.75, 0.9)
-EVALUATIONS = 8
+# How long each chapter trains, read from the chapters (their `full` budgets).
+CONDITIONAL, OBJECTIVES = chapter_budgets("conditional_gans"), chapter_budgets("wgan_began")
+PER_CLASS, CLASSES = BOOK_FAMILY["PER_CLASS"], 10
+N_TRAIN = CONDITIONAL["N_TRAIN"]
+if OBJECTIVES["N_TRAIN"] != N_TRAIN:
+    raise ValueError("the Conditional GANs and Other objectives chapters must train on as many images")
+LONG_STEPS = CONDITIONAL["EPOCHS"] * (N_TRAIN // BOOK_FAMILY["BATCH_SIZE"])
+SHORT_STEPS = CONDITIONAL["SHORT_EPOCHS"] * (N_TRAIN // BOOK_FAMILY["BATCH_SIZE"])
+# The Other objectives chapter's run lengths in epochs of N_TRAIN images (the DCGAN control's
+# epochs are its measurement intervals), its gammas, and how often it measures FID.
+EVALUATIONS = OBJECTIVES["EVALUATIONS"]
+OBJECTIVE_EPOCHS = {"wgan_gp": OBJECTIVES["WGAN_EPOCHS"], "began": OBJECTIVES["BEGAN_EPOCHS"], "dcgan": EVALUATIONS}
+GAMMAS = tuple(BOOK_OBJECTIVES["GAMMAS"])
+# Generator steps between two FID measurements of the chapter's WGAN-GP run.
+WGAN_MEASURE_EVERY = (N_TRAIN // (BOOK_OBJECTIVES["BATCH_SIZE"] * BOOK_OBJECTIVES["N_CRITIC"])
+                      * max(OBJECTIVE_EPOCHS["wgan_gp"] // EVALUATIONS, 1))
 
 # key: (label, kind, dataset, settings changed from the chapter's, steps)
 RUNS = {
-    "cgan_mnist": ("conditional GAN (projection D), MNIST", "cgan", "mnist", {}, 2500),
-    "acgan_mnist": ("ACGAN, MNIST", "acgan", "mnist", {}, 2500),
+    "cgan_mnist": ("conditional GAN (projection D), MNIST", "cgan", "mnist", {}, LONG_STEPS),
+    "acgan_mnist": ("ACGAN, MNIST", "acgan", "mnist", {}, LONG_STEPS),
     "label_channel_cgan_mnist": ("conditional GAN (label as input channels of D), MNIST", "label_channel_cgan",
-                                 "mnist", {}, 2500),
-    "cgan_fashion": ("conditional GAN (projection D), Fashion-MNIST", "cgan", "fashion_mnist", {}, 1500),
-    "acgan_fashion": ("ACGAN, Fashion-MNIST", "acgan", "fashion_mnist", {}, 1500),
-    "infogan": (f"InfoGAN, lambda = {BOOK_FAMILY['INFO_WEIGHT']:g}, MNIST", "infogan", "mnist", {}, 1500),
+                                 "mnist", {}, LONG_STEPS),
+    "cgan_fashion": ("conditional GAN (projection D), Fashion-MNIST", "cgan", "fashion_mnist", {}, SHORT_STEPS),
+    "acgan_fashion": ("ACGAN, Fashion-MNIST", "acgan", "fashion_mnist", {}, SHORT_STEPS),
+    "infogan": (f"InfoGAN, lambda = {BOOK_FAMILY['INFO_WEIGHT']:g}, MNIST", "infogan", "mnist", {}, SHORT_STEPS),
     "code_only": ("the same code without the information term (lambda = 0), MNIST", "infogan", "mnist",
-                  {"INFO_WEIGHT": 0.0}, 1500),
+                  {"INFO_WEIGHT": 0.0}, SHORT_STEPS),
     "wgan_gp": ("WGAN-GP, its paper's settings (rate 1e-4), MNIST", "wgan_gp", "mnist", {"WGAN_LR": 1e-4}, None),
     "began_low": (f"BEGAN, gamma = {GAMMAS[0]}, MNIST", "began", "mnist", {"gamma": GAMMAS[0]}, None),
     "began_high": (f"BEGAN, gamma = {GAMMAS[1]}, MNIST", "began", "mnist", {"gamma": GAMMAS[1]}, None),
@@ -89,8 +98,10 @@ RUNS = {
                          {}, None),
     "wgan_gp_20x_rate": ("WGAN-GP at twenty times the paper's rate (2e-3), MNIST", "wgan_gp", "mnist",
                          {"WGAN_LR": 2e-3}, None),
-    "dcgan_control": ("the DCGAN chapter's plain cross-entropy DCGAN, the same networks, 800 steps on 6,400 "
-                      "digits, MNIST", "dcgan", "mnist", {}, None),
+    "dcgan_control": ("the DCGAN chapter's plain cross-entropy DCGAN, the same networks, "
+                      f"{EVALUATIONS * WGAN_MEASURE_EVERY} steps on "
+                      f"{WGAN_MEASURE_EVERY * BOOK_OBJECTIVES['BATCH_SIZE']:,} digits, MNIST",
+                      "dcgan", "mnist", {}, None),
     "began_high_layer_norm": (f"BEGAN, gamma = {GAMMAS[1]}, layer norm (per image) in the autoencoder, MNIST",
                               "began", "mnist", {"gamma": GAMMAS[1], "normalization": "layer"}, None),
     "began_high_no_norm": (f"BEGAN, gamma = {GAMMAS[1]}, no normalisation in the autoencoder, MNIST", "began",
@@ -147,19 +158,13 @@ def code_measures(gan) -> dict:
     return measured
 
 
-def wgan_measurement_every() -> int:
-    """Generator steps between two FID measurements of the chapter's WGAN-GP run."""
-    steps_per_epoch = N_TRAIN // (BOOK_OBJECTIVES["BATCH_SIZE"] * BOOK_OBJECTIVES["N_CRITIC"])
-    return steps_per_epoch * max(OBJECTIVE_EPOCHS["wgan_gp"] // EVALUATIONS, 1)
-
-
 def objective_run(kind: str, seed: int, gamma: float = 0.5, **changes) -> dict:
     """Train the Other objectives chapter's WGAN-GP or BEGAN as the chapter does (or the DCGAN
     control at WGAN-GP's measurement steps), and measure it."""
     images = data.to_signed_range(data.load_dataset("mnist").x_train[:N_TRAIN])
     batch_size = BOOK_OBJECTIVES["BATCH_SIZE"] * (BOOK_OBJECTIVES["N_CRITIC"] if kind == "wgan_gp" else 1)
     if kind == "dcgan":  # measured at WGAN-GP's steps (100, 200, ...): epochs of 100 batches
-        images = images[:wgan_measurement_every() * batch_size]
+        images = images[:WGAN_MEASURE_EVERY * batch_size]
     batches = callbacks.SeededEpochs(images, batch_size, seed=seed)
     epochs = OBJECTIVE_EPOCHS[kind]
     gan = make_book_objective(kind, epochs * batches.batches_per_epoch, seed=seed, gamma=gamma, **changes)

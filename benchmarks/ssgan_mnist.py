@@ -23,12 +23,15 @@ import time
 import keras
 import numpy as np
 import tensorflow as tf
-from common import BOOK_SSGAN, RESULTS_DIR, configured, make_book_ssgan, with_run, write_results
+from chapter_models import BOOK_SSGAN, chapter_budgets, configured, make_book_ssgan
+from common import RESULTS_DIR, with_run, write_results
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, metrics, models, training
 
-SUPERVISED_STEPS, N_EVAL = 1000, 2000
+CHAPTER = chapter_budgets("semi_supervised_gan")
+SUPERVISED_STEPS, N_EVAL = CHAPTER["SUPERVISED_STEPS"], BOOK_SSGAN["N_EVAL"]
+STEPS = CHAPTER["EPOCHS"] * (CHAPTER["N_UNLABELLED"] // BOOK_SSGAN["BATCH_SIZE"])  # the chapter's run
 VARIANTS = {
     "fm": "semi-supervised GAN, feature matching on the mean absolute gap (the chapter's)",
     "fm_squared": "semi-supervised GAN, feature matching on the mean squared gap (the paper's form)",
@@ -132,7 +135,7 @@ def main() -> None:
     parser.add_argument("--variants", nargs="+", choices=list(VARIANTS),
                         default=[v for v in VARIANTS if v not in OPT_IN])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
-    parser.add_argument("--steps", type=int, default=6000)
+    parser.add_argument("--steps", type=int, default=STEPS)
     parser.add_argument("--every", type=int, default=500)
     args = parser.parse_args()
     path = RESULTS_DIR / "ssgan_mnist.json"

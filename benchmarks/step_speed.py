@@ -17,7 +17,8 @@ import time
 import keras
 import numpy as np
 import tensorflow as tf
-from common import BOOK_DCGAN, make_book_dcgan, write_results
+from chapter_models import BOOK_DCGAN, make_book_dcgan
+from common import write_results
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly and turns the remapper off)
 from ganbook import callbacks, data

@@ -12,22 +12,25 @@ from __future__ import annotations
 import argparse
 import time
 
+from chapter_models import chapter_budgets, chapter_parameters
 from common import write_results
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import toy, training
 
+CHAPTER = {**chapter_parameters("losses"), **chapter_budgets("losses")}  # the Losses chapter's settings
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=2000, help="generator steps per run")
+    parser.add_argument("--steps", type=int, default=CHAPTER["STEPS"], help="generator steps per run")
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--mode-std", type=float, default=0.05)
-    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--mode-std", type=float, default=CHAPTER["MODE_STD"])
+    parser.add_argument("--batch-size", type=int, default=CHAPTER["BATCH_SIZE"])
     args = parser.parse_args()
 
-    toys = {"ring": toy.Ring(n_modes=8, radius=2.0, std=args.mode_std),
-            "grid": toy.Grid(side=5, spacing=2.0, std=args.mode_std)}
+    toys = {"ring": toy.Ring(n_modes=8, radius=CHAPTER["RING_RADIUS"], std=args.mode_std),
+            "grid": toy.Grid(side=5, spacing=CHAPTER["GRID_SPACING"], std=args.mode_std)}
     runs, start = [], time.perf_counter()
     for loss in training.TOY_SETUPS:
         for toy_name, dist in toys.items():

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from chapter_models import chapter_budgets
 from common import RESULTS_DIR, write_results
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
@@ -111,7 +112,7 @@ def main() -> None:
     parser.add_argument("--combine", nargs="*", default=[], choices=list(tricks.TRICKS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--dcgan-steps", type=int, default=1000)
-    parser.add_argument("--toy-steps", type=int, default=2000)
+    parser.add_argument("--toy-steps", type=int, default=chapter_budgets("training_tricks")["TOY_STEPS"])
     parser.add_argument("--moonshot-steps", type=int, default=2500)
     parser.add_argument("--add-seeds", action="store_true",
                         help="keep each row's stored runs; train only the seeds it lacks")

@@ -10,31 +10,54 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import (  # noqa: E402
+from chapter_models import (  # noqa: E402
     BOOK_DCGAN,
     BOOK_FAMILY,
     BOOK_OBJECTIVES,
     BOOK_SSGAN,
+    chapter_budgets,
+    chapter_parameters,
     make_book_dcgan,
     make_book_family,
     make_book_objective,
     make_book_ssgan,
-    with_run,
 )
+from common import with_run  # noqa: E402
 
 
-def parameters_of(notebook: Path) -> dict:
-    """The names the notebook's `parameters` cell defines, with their values."""
-    cells = json.loads(notebook.read_text())["cells"]
-    source = next("".join(c["source"]) for c in cells if "parameters" in c["metadata"].get("tags", []))
-    namespace: dict = {}
-    exec(source, namespace)
-    return namespace
+def _book_with_parameters(folder: Path, *sources: str) -> Path:
+    # A book folder with one chapter, "chapter", whose cells tagged `parameters` hold `sources`.
+    cells = [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": source} for source in sources]
+    (folder / "chapter.ipynb").write_text(json.dumps({"cells": [
+        {"cell_type": "code", "metadata": {}, "source": "import ganbook"}, *cells]}))
+    return folder
 
 
-def test_benchmark_dcgan_configuration_is_the_chapters():
-    chapter = parameters_of(ROOT / "book" / "keras_dcgan.ipynb")
-    assert {name: chapter[name] for name in BOOK_DCGAN} == BOOK_DCGAN
+def test_the_benchmarks_read_a_chapters_configuration_from_its_parameters_cell(tmp_path):
+    book = _book_with_parameters(tmp_path, 'A = 1  # a comment\nB, C = (1, 2), "x"\nD = -2e-3\nE = None\n')
+    assert chapter_parameters("chapter", book) == {"A": 1, "B": (1, 2), "C": "x", "D": -2e-3, "E": None}
+
+
+@pytest.mark.parametrize("line", ["B = A + 1", "import os", "A += 1", "A = B = 1", "A, B = 1, 2, 3", "A, B = 1",
+                                  "x[0] = 1", "A = [i for i in range(3)]"])
+def test_a_parameters_cell_that_is_not_plain_literals_is_refused_with_its_line(tmp_path, line):
+    book = _book_with_parameters(tmp_path, f"A = 1\n{line}\n")
+    with pytest.raises(ValueError, match="chapter.ipynb, line 2: a parameters cell may only assign literals"):
+        chapter_parameters("chapter", book)
+
+
+def test_a_chapter_without_one_parameters_cell_is_refused(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no chapter 'missing'"):
+        chapter_parameters("missing", tmp_path)
+    with pytest.raises(ValueError, match="one cell tagged 'parameters', it has 0"):
+        chapter_parameters("chapter", _book_with_parameters(tmp_path))
+    with pytest.raises(ValueError, match="it has 2"):
+        chapter_parameters("chapter", _book_with_parameters(tmp_path, "A = 1", "B = 2"))
+
+
+@pytest.mark.parametrize("chapter", sorted(path.stem for path in (ROOT / "book").glob("*.ipynb")))
+def test_every_chapters_parameters_cell_can_be_read_by_the_benchmarks(chapter):
+    assert chapter_parameters(chapter)["SEED"] == 0
 
 
 def test_book_dcgan_is_built_from_the_configuration():
@@ -105,11 +128,6 @@ def test_benchmark_variants_differ_only_where_their_labels_say():
     assert all(gan.code_scale == BOOK_DCGAN["CODE_SCALE"] for gan in built.values())
 
 
-def test_benchmark_ssgan_configuration_is_the_chapters():
-    chapter = parameters_of(ROOT / "book" / "semi_supervised_gan.ipynb")
-    assert {name: chapter[name] for name in BOOK_SSGAN} == BOOK_SSGAN
-
-
 def test_book_ssgan_is_built_from_the_configuration():
     from ganbook import models
 
@@ -178,11 +196,6 @@ def test_tutorial_step_updates_both_networks_at_once_from_one_generated_batch():
     assert int(gan.step.numpy()) == 1
 
 
-def test_benchmark_family_configuration_is_the_conditional_chapters():
-    chapter = parameters_of(ROOT / "book" / "conditional_gans.ipynb")
-    assert {name: chapter[name] for name in BOOK_FAMILY} == BOOK_FAMILY
-
-
 def test_book_family_builds_each_kind_from_the_configuration():
     from ganbook import training
 
@@ -207,20 +220,18 @@ def test_book_family_builds_each_kind_from_the_configuration():
         make_book_family("cgan", schedule_steps=10, CODE=3)
 
 
-def test_benchmark_objectives_configuration_is_the_other_objectives_chapters():
-    import re
-
+def test_the_family_benchmark_trains_as_long_as_the_chapters(tmp_path):
     import family
 
-    notebook = ROOT / "book" / "wgan_began.ipynb"
-    chapter = parameters_of(notebook)
-    assert {name: chapter[name] for name in BOOK_OBJECTIVES} == BOOK_OBJECTIVES
-    assert tuple(chapter["GAMMAS"]) == family.GAMMAS
-    source = "".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"])
-    for name, kind in [("WGAN_EPOCHS", "wgan_gp"), ("BEGAN_EPOCHS", "began")]:
-        epochs = re.search(rf"{name} = budget\(full=(\d+)", source)
-        assert epochs and int(epochs.group(1)) == family.OBJECTIVE_EPOCHS[kind], name
-    assert re.search(r"EVALUATIONS = budget\(full=(\d+)", source).group(1) == str(family.EVALUATIONS)
+    assert chapter_budgets("wgan_began")["WGAN_EPOCHS"] == family.OBJECTIVE_EPOCHS["wgan_gp"]
+    assert family.RUNS["cgan_mnist"][-1] == chapter_budgets("conditional_gans")["EPOCHS"] * 8000 // 64
+    book = _book_with_parameters(tmp_path, "A = 1")
+    chapter = json.loads((book / "chapter.ipynb").read_text())
+    chapter["cells"].append({"cell_type": "code", "metadata": {}, "source": (
+        "%pip install -q ganbook\nSTEPS = budget(full=3000, smoke=20)  # a comment\nN = budget(smoke=1, full=8)\n"
+        "OTHER = min(3, 4)\nfrom ganbook import budget\n")})
+    (book / "chapter.ipynb").write_text(json.dumps(chapter))
+    assert chapter_budgets("chapter", book) == {"STEPS": 3000, "N": 8}
 
 
 def test_book_objectives_build_each_kind_from_the_configuration():
@@ -314,7 +325,7 @@ def test_the_dcgan_control_is_measured_at_the_wgans_steps():
     import family
 
     # WGAN-GP: 8,000 images in batches of 5 x 64 make 25 steps an epoch, measured every 4 epochs
-    assert family.wgan_measurement_every() == 100
+    assert family.WGAN_MEASURE_EVERY == 100
     assert family.OBJECTIVE_EPOCHS["dcgan"] == family.EVALUATIONS
     assert family.OBJECTIVE_EPOCHS["wgan_gp"] * 25 == family.OBJECTIVE_EPOCHS["dcgan"] * 100
 
