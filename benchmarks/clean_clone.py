@@ -13,7 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import tables
 from common import utc_now
+from tables import duration
 
 from ganbook import results
 
@@ -30,6 +32,22 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int]:
         log.flush()
         code = subprocess.run(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT).returncode
     return time.perf_counter() - start, code
+
+
+# ------------------------------------------------- its tables in benchmarks/README.md
+
+def clean_clone_table() -> str:
+    """Markdown table of the clean-clone `make test` timing, from clean_clone.json."""
+    results = tables.load_results("clean_clone")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/clean_clone.py`._"
+    return "\n".join([
+        "| step | time |", "|---|---|",
+        *(f"| {step} | {duration(seconds)} |" for step, seconds in results["steps"].items()),
+        "", f"Measured {results['measured_at']} by `benchmarks/clean_clone.py` on "
+            f"{results['cores']} cores: `{results['command']}` in a fresh clone "
+            f"({results['outcome']}).",
+    ])
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import tables
 from common import RESULTS_DIR, machine, utc_now
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,6 +119,41 @@ def check_pair(tensorflow: str, keras: str, wheel: Path, log) -> dict:
     failed = result["unit_tests"]["failed"] + sum(v == "failed" for v in result["chapters"].values())
     result["outcome"] = "passed" if not failed else f"{failed} failed"
     return result
+
+
+# ------------------------------------------------- its tables in benchmarks/README.md
+
+def _compat_row(result: dict, chapters: set[str]) -> str:
+    # One pair's row; a pair whose install failed has no test counts.
+    cells = [result["tensorflow"], result["keras"]]
+    units = result.get("unit_tests")
+    if not units:
+        return "| " + " | ".join(cells + ["-", "-", "-", result["outcome"]]) + " |"
+    ran = {k: v for k, v in result.get("chapters", {}).items() if k in chapters}
+    failed = sorted(k for k, v in ran.items() if v == "failed")
+    cells += [result.get("installed", {}).get("numpy", "-"),
+              f"{units['passed']} of {units['passed'] + units['failed']}",
+              f"{len(ran) - len(failed)} of {len(ran)}" + (f" (failed: {', '.join(failed)})" if failed else ""),
+              result["outcome"]]
+    return "| " + " | ".join(cells) + " |"
+
+
+def compat_table() -> str:
+    """Markdown table of the TensorFlow / Keras pairs tested by benchmarks/compat.py."""
+    results = tables.load_results("compat")
+    if not results:
+        return "_No measurement yet: run `make compat`._"
+    chapters = {path.stem for path in (ROOT / "book").glob("*.ipynb")}
+    lines = ["| TensorFlow | Keras | NumPy | unit tests passed | chapters passed (smoke) | outcome |",
+             "|---|---|---|---|---|---|"]
+    order = sorted(results["pairs"].values(),
+                   key=lambda r: [int(p) for v in (r["tensorflow"], r["keras"]) for p in v.split(".")])
+    lines += [_compat_row(result, chapters) for result in order]
+    lines += ["", "Measured by `benchmarks/compat.py` (`make compat`): a fresh virtual environment per "
+              "pair, `ganbook` installed from its built wheel, the unit tests and every chapter in "
+              "`smoke` (the book-build, browser and README-table checks left out); "
+              + "; ".join(f"{k} on {v['measured_at']}" for k, v in results["pairs"].items()) + "."]
+    return "\n".join(lines)
 
 
 def main() -> None:

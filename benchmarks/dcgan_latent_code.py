@@ -24,8 +24,10 @@ import time
 
 import keras
 import numpy as np
+import tables
 from chapter_models import BOOK_DCGAN, chapter_budgets, make_book_dcgan
 from common import RESULTS_DIR, write_results
+from tables import per_seed
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, metrics
@@ -47,7 +49,7 @@ VARIANTS = {
 
 
 def ambiguity(images: np.ndarray) -> dict:
-    """Share of samples the evaluator is unsure of (top probability < 0.9), the share of
+    """Share of samples the evaluator is unsure of (top probability below ``metrics.CONFIDENT``), the share of
     the total predictive entropy they carry, and their mean top-two probability."""
     _, probabilities = metrics.load_evaluator("mnist").features_and_probabilities(images)
     top_two = np.sort(probabilities, axis=1)[:, -2:]
@@ -84,6 +86,41 @@ def run(changes: dict, images: np.ndarray, steps: int, seed: int) -> dict:
     return {"seed": seed, "steps": int(gan.step.numpy()), "train_seconds": round(seconds, 1),
             **metrics.evaluate(samples, "mnist"), **ambiguity(samples),
             "majority_digits": majority_digits(gan)}
+
+
+# ------------------------------------------------- its tables in benchmarks/README.md
+
+def latent_code_table() -> str:
+    """Markdown table of the DCGAN with and without a one-hot latent code, from dcgan_latent_code.json."""
+    results = tables.load_results("dcgan_latent_code")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/dcgan_latent_code.py`._"
+
+    def mean(runs: list, key: str) -> float:
+        return sum(r[key] for r in runs) / len(runs)
+
+    def digits(runs: list) -> str:
+        return ", ".join("-" if r.get("majority_digits") is None else str(r["majority_digits"]) for r in runs)
+
+    lines = ["| variant | steps | classifier score (each seed) | class KL (each seed) | FID (each seed) | "
+             "unsure samples, mean | their share of the entropy, mean | digits with a category (each seed) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, runs in results["variants"].items():
+        lines.append(f"| {name} | {runs[0]['steps']} | {per_seed(runs, 'classifier_score', '.2f')} | "
+                     f"{per_seed(runs, 'class_kl', '.3f')} | {per_seed(runs, 'fid', '.1f')} | "
+                     f"{mean(runs, 'unsure_share'):.1%} | {mean(runs, 'unsure_entropy_share'):.0%} | "
+                     f"{digits(runs)} |")
+    seeds = ", ".join(str(r["seed"]) for r in next(iter(results["variants"].values())))
+    lines += ["", f"The Keras chapter's DCGAN and training settings with the changes each row names "
+              f"(learning rates decaying to 0 over each run's steps), seeds {seeds}; "
+              f"metrics on {results['n_eval']} samples (real images score "
+              f"{results['floor']['classifier_score']:.2f}). A sample is unsure when the "
+              f"evaluator's top probability is below {metrics.CONFIDENT:g}; a category's digit is the one its "
+              f"samples show most often. Measured by "
+              f"`benchmarks/dcgan_latent_code.py`, file last written {results['measured_at']} (a "
+              f"run of some variants keeps the others' earlier rows; {results['machine']}); "
+              f"data: {results['data']}."]
+    return "\n".join(lines)
 
 
 def main() -> None:

@@ -18,9 +18,11 @@ import time
 
 import keras
 import numpy as np
+import tables
 import tensorflow as tf
 from chapter_models import BOOK_DCGAN, chapter_budgets, make_book_dcgan
 from common import write_results
+from tables import duration
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import data, metrics, models, training
@@ -136,6 +138,75 @@ def tutorial_done(runner: Runner, cap_seconds: float) -> bool:
     met = (runner.reached("classifier_score", 7.0, True) is not None
            and runner.reached("fid", 100.0, False) is not None)
     return met or sum(runner.chunk_seconds) >= cap_seconds
+
+
+# ------------------------------------------------- its tables in benchmarks/README.md
+
+def time_to_quality_table() -> str:
+    """Markdown table of the DCGAN time-to-quality race, from dcgan_time_to_quality.json."""
+    results = tables.load_results("dcgan_time_to_quality")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/dcgan_time_to_quality.py`._"
+
+    def reached(hit: dict | None) -> str:
+        return "not reached" if hit is None else f"{duration(hit['seconds'])} ({hit['step']} steps)"
+
+    scores = [f"score ≥ {t:g}" for t in results["score_thresholds"]]
+    fids = [f"FID ≤ {t:g}" for t in results["fid_thresholds"]]
+    lines = ["| configuration | " + " | ".join(scores + fids)
+             + " | best score, best FID | trained | ms per step, median chunk |",
+             "|---" * (len(scores) + len(fids) + 4) + "|"]
+    for name, r in results["configurations"].items():
+        cells = [reached(r["score"][str(t)]) for t in results["score_thresholds"]]
+        cells += [reached(r["fid"][str(t)]) for t in results["fid_thresholds"]]
+        lines.append(f"| {name} (batch {r['batch_size']}, {r['parameters']:,} parameters) | "
+                     + " | ".join(cells)
+                     + f" | {r['best_classifier_score']:.2f}, {r['best_fid']:.1f} | "
+                     f"{r['steps']:,} steps, {duration(r['train_seconds'])} | {r['ms_per_step_median']:.0f} |")
+    lines.append(_speedup_row(results))
+    floor = results["floor"]
+    steps = "; ".join(f"{name}: {r['step_definition']}" for name, r in results["configurations"].items())
+    lines += ["", f"Training time to the first evaluation (on {results['n_eval']} samples) that "
+              f"meets each threshold, evaluation time excluded, capped at "
+              f"{results['cap_minutes']:g} minutes; \"≥\" marks a lower bound, where the "
+              f"tutorial's configuration did not meet the threshold within the cap. Each configuration "
+              f"trains with its own step ({steps}); the two alternate in timed chunks of "
+              f"{results['chunk']} steps while both train, so a slow spell of the machine hits both alike "
+              f"(the book's run ends first; the tutorial's then continues alone). Real images "
+              f"score {floor['classifier_score']:.2f} with FID {floor['fid']:.1f}. Measured "
+              f"{results['measured_at']} by `benchmarks/dcgan_time_to_quality.py` "
+              f"({results['machine']}); data: {results['data']}."]
+    return "\n".join(lines)
+
+
+def _speedup(results: dict, kind: str, threshold: float) -> str:
+    """How many times sooner the book's configuration meets ``threshold`` of ``kind`` than the
+    tutorial's; a lower bound (the cap) where the tutorial never met it."""
+    book, tutorial = results["configurations"].values()
+    ours, theirs = book[kind][str(threshold)], tutorial[kind][str(threshold)]
+    if ours is None:
+        return "–"
+    if theirs is None:
+        return f"≥ {60 * results['cap_minutes'] / ours['seconds']:.1f}×"
+    return f"{theirs['seconds'] / ours['seconds']:.1f}×"
+
+
+def _speedup_row(results: dict) -> str:
+    """The time-to-quality table's row of speed-ups, one per threshold."""
+    cells = [_speedup(results, "score", t) for t in results["score_thresholds"]]
+    cells += [_speedup(results, "fid", t) for t in results["fid_thresholds"]]
+    return "| book sooner by | " + " | ".join(cells) + " | | | |"
+
+
+def glance_row() -> str:
+    """This benchmark's row of the README's "at a glance" table."""
+    run = tables.load_results("dcgan_time_to_quality")
+    (book_name, book), (tutorial_name, _) = run["configurations"].items()
+    threshold = run["score_thresholds"][-1]
+    hit = book["score"][str(threshold)]
+    return (f"| time to a classifier score of {threshold:g} | {duration(hit['seconds'])} for the {book_name}, "
+            f"{_speedup(run, 'score', threshold)} sooner than the {tutorial_name} "
+            f"(which trains up to {run['cap_minutes']:g} min) | `dcgan_time_to_quality.json` |")
 
 
 def main() -> None:

@@ -43,6 +43,7 @@ import json
 import time
 
 import numpy as np
+import tables
 from chapter_models import (
     BOOK_FAMILY,
     BOOK_OBJECTIVES,
@@ -53,6 +54,7 @@ from chapter_models import (
 )
 from common import RESULTS_DIR, with_run, write_results
 from scipy.stats import spearmanr
+from tables import mean_sd
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, losses, metrics, strokes
@@ -60,6 +62,8 @@ from ganbook import callbacks, data, losses, metrics, strokes
 # How long each chapter trains, read from the chapters (their `full` budgets).
 CONDITIONAL, OBJECTIVES = chapter_budgets("conditional_gans"), chapter_budgets("wgan_began")
 PER_CLASS, CLASSES = BOOK_FAMILY["PER_CLASS"], 10
+HARDEST = 4  # the classes the evaluator gets wrong most often, whose variety is shown apart
+OBJECTIVE_SAMPLES = BOOK_OBJECTIVES["N_EVAL"]  # generated images per measurement of WGAN-GP and BEGAN
 N_TRAIN = CONDITIONAL["N_TRAIN"]
 if OBJECTIVES["N_TRAIN"] != N_TRAIN:
     raise ValueError("the Conditional GANs and Other objectives chapters must train on as many images")
@@ -111,14 +115,14 @@ RUNS = {
 
 @functools.lru_cache(maxsize=None)
 def reference(dataset: str) -> dict:
-    """The evaluator's features of the real images, and its four hardest classes."""
+    """The evaluator's features of the real images, and its ``HARDEST`` hardest classes."""
     real = data.load_dataset(dataset)
     evaluator = metrics.load_evaluator(dataset)
     test_features, test_p = evaluator.features_and_probabilities(real.x_test)
     train_features, _ = evaluator.features_and_probabilities(real.x_train)
     accuracy = [np.mean(test_p[real.y_test == k].argmax(1) == k) for k in range(CLASSES)]
     return {"test": test_features, "test_labels": real.y_test, "train": train_features,
-            "train_labels": real.y_train, "hard": np.argsort(accuracy)[:4].tolist()}
+            "train_labels": real.y_train, "hard": np.argsort(accuracy)[:HARDEST].tolist()}
 
 
 def conditional_measures(gan, dataset: str) -> dict:
@@ -169,7 +173,7 @@ def objective_run(kind: str, seed: int, gamma: float = 0.5, **changes) -> dict:
     epochs = OBJECTIVE_EPOCHS[kind]
     gan = make_book_objective(kind, epochs * batches.batches_per_epoch, seed=seed, gamma=gamma, **changes)
     every = batches.batches_per_epoch * max(epochs // EVALUATIONS, 1)
-    evaluate = callbacks.Evaluate(every=every, dataset="mnist", n=2000)
+    evaluate = callbacks.Evaluate(every=every, dataset="mnist", n=OBJECTIVE_SAMPLES)
     start = time.perf_counter()
     history = gan.fit(batches.dataset, epochs=epochs, verbose=0, callbacks=[batches, evaluate])
     seconds = time.perf_counter() - start
@@ -177,7 +181,7 @@ def objective_run(kind: str, seed: int, gamma: float = 0.5, **changes) -> dict:
     name, sign = {"wgan_gp": ("d_loss", -1.0), "began": ("m_global", 1.0), "dcgan": ("d_loss", 1.0)}[kind]
     tracked = sign * callbacks.mean_since_each_measurement(history.history[name], batches.batches_per_epoch,
                                                            evaluate.history["step"])
-    features, _ = metrics.load_evaluator("mnist").features_and_probabilities(gan.generate(2000, seed=1))
+    features, _ = metrics.load_evaluator("mnist").features_and_probabilities(gan.generate(OBJECTIVE_SAMPLES, seed=1))
     last = {key: values[-1] for key, values in evaluate.history.items()}
     return {"seed": seed, "steps": int(gan.step.numpy()), "train_seconds": round(seconds, 1),
             "fid": last["fid"], "classifier_score": last["classifier_score"],
@@ -204,6 +208,108 @@ def run(key: str, seed: int) -> dict:
     return {"seed": seed, "steps": int(gan.step.numpy()), "train_seconds": round(seconds, 1), **measured}
 
 
+# ------------------------------------------------- its tables in benchmarks/README.md
+
+FAMILY_COLUMNS = {  # key in family.json: (header, format, scale)
+    "conditional_accuracy": ("conditional accuracy", ".1f", 100),
+    "fid": ("FID", ".1f", 1),
+    "classifier_score": ("classifier score", ".2f", 1),
+    "variety_hard": (f"variety, {HARDEST} hardest classes", ".2f", 1),
+    "variety_easy": ("variety, other classes", ".2f", 1),
+    "matched_accuracy": ("matched accuracy", ".1f", 100),
+    "purity": ("purity", ".1f", 100),
+    "mi_bound": ("L_I (nats)", ".2f", 1),
+    "variety": ("variety", ".2f", 1),
+    "rank_correlation": ("rank correlation of its loss with FID", ".2f", 1),
+    # lists, one value per continuous code: a run counts its code with the largest |value|
+    "slant_correlation": ("largest abs. rank correlation of a continuous code with slant", ".2f", 1),
+    "stroke_width_correlation": ("... with stroke width", ".2f", 1),
+    "recovered_variance": ("share of a continuous code's variance Q recovers (smallest)", ".2f", 1),
+}
+
+
+def _family_value(run: dict, column: str) -> float:
+    """A run's number for a column of the family table; per-code lists reduce to one number."""
+    value = run[column]
+    if not isinstance(value, list):
+        return value
+    return min(value) if column == "recovered_variance" else max(abs(v) for v in value)
+
+
+WGAN_GOAL = {"fid": 20.0, "classifier_score": 8.5}  # the goal for WGAN-GP's chapter configuration
+
+
+def wgan_goal_line(runs: list[dict]) -> str:
+    """The goal for the Other objectives chapter's WGAN-GP, and how far its runs are from it."""
+    fids = [r["fid"] for r in runs]
+    scores = [r["classifier_score"] for r in runs]
+    met = max(fids) <= WGAN_GOAL["fid"] and min(scores) >= WGAN_GOAL["classifier_score"]
+    return ("**Goal** for WGAN-GP's chapter configuration (the row \"the chapter's\" above): "
+            f"FID ≤ {WGAN_GOAL['fid']:g} and "
+            f"classifier score ≥ {WGAN_GOAL['classifier_score']:g} on every seed. Measured: FID "
+            f"{min(fids):.1f} to {max(fids):.1f}, score {min(scores):.2f} to {max(scores):.2f}: "
+            + ("met." if met else "not met; the rates tried are in the WGAN-GP table above."))
+
+
+def family_table() -> str:
+    """Markdown table of the GAN family's headline numbers over seeds, from family.json."""
+    results = tables.load_results("family")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/family.py`._"
+    lines = []
+    for group in (("label_channel_cgan_mnist", "cgan_mnist", "acgan_mnist", "cgan_fashion", "acgan_fashion"),
+                  ("code_only", "infogan"),
+                  ("wgan_gp", "wgan_gp_3x_rate", "wgan_gp_10x_rate", "wgan_gp_20x_rate", "dcgan_control"),
+                  ("began_low", "began_high", "began_paper_lambda_k", "began_paper_autoencoder",
+                   "began_high_layer_norm", "began_high_no_norm")):
+        runs = {key: results["runs"][key] for key in group if key in results["runs"]}
+        if not runs:
+            continue
+        columns = [c for c in FAMILY_COLUMNS if c in next(iter(runs.values()))["runs"][0]]
+        lines += ["| model | steps | " + " | ".join(FAMILY_COLUMNS[c][0] for c in columns) + " |",
+                  "|---|---|" + "---|" * len(columns)]
+        for entry in runs.values():
+            cells = []
+            for c in columns:
+                _, fmt, scale = FAMILY_COLUMNS[c]
+                mean, sd = mean_sd([scale * _family_value(r, c) for r in entry["runs"]])
+                spread = f" ± {sd:{fmt}}" if len(entry["runs"]) > 1 else ""  # no spread from one seed
+                cells.append(f"{mean:{fmt}}{spread}{'%' if scale == 100 else ''}")
+            seeds = ", ".join(str(r["seed"]) for r in entry["runs"])
+            label = entry["label"] if len(entry["runs"]) > 1 else f"{entry['label']} (seed {seeds} only)"
+            lines.append(f"| {label} | {entry['runs'][0]['steps']:,} | " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += [wgan_goal_line(results["runs"]["wgan_gp_10x_rate"]["runs"]), ""]
+    seeds = ", ".join(str(r["seed"]) for r in next(iter(results["runs"].values()))["runs"])
+    lines += [f"Mean ± sd over seeds {seeds}; {results['per_class']} samples per class (or per category) on "
+              "the book's evaluators. Variety: the total variance of the evaluator's features within a class, "
+              "generated over real (1 = as varied as the real class); the hardest classes are the "
+              f"{results['hardest_classes']} the "
+              "evaluator gets wrong most often on real held-out images. Matched accuracy: the share of "
+              "InfoGAN's samples whose digit is their category's after the best one-to-one matching; purity "
+              "lets two categories share a digit. Continuous codes: Spearman's rank correlation of each code "
+              "with the slant and the stroke width of its images (`ganbook.strokes`); each run counts its "
+              "code with the largest absolute correlation, and its code that Q recovers worst. "
+              f"WGAN-GP and BEGAN: {results['objective_samples']:,} samples; their variety is over all samples "
+              "against all real held-out digits; WGAN-GP's steps are generator steps of "
+              f"{results['n_critic']} critic steps each. Rank correlation: Spearman's, over the run's FID "
+              "measurements, of FID with WGAN-GP's critic estimate of the Wasserstein distance, BEGAN's M_global "
+              "or the DCGAN control's discriminator loss (1: they always move together). "
+              "Measured by `benchmarks/family.py`, file last written "
+              f"{results['measured_at']} ({results['machine']}); data: {results['data']}."]
+    return "\n".join(lines)
+
+
+def glance_row() -> str:
+    """This benchmark's row of the README's "at a glance" table."""
+    entry = tables.load_results("family")["runs"]["cgan_mnist"]
+    accuracy, sd = mean_sd([100 * r["conditional_accuracy"] for r in entry["runs"]])
+    fid, fid_sd = mean_sd([r["fid"] for r in entry["runs"]])
+    return (f"| {entry['label']}, {entry['runs'][0]['steps']:,} steps | conditional accuracy "
+            f"{accuracy:.1f} ± {sd:.1f}%, FID {fid:.1f} ± {fid_sd:.1f} ({len(entry['runs'])} seeds) "
+            f"| `family.json` |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS))
@@ -222,6 +328,8 @@ def main() -> None:
             print(f"{key}, seed {seed}: {json.dumps(result, default=float)}", flush=True)
             write_results("family", {  # after every run, so that an interruption loses one run at most
                 "runs": {k: results[k] for k in RUNS if k in results}, "per_class": PER_CLASS, "data": described,
+                "hardest_classes": HARDEST, "objective_samples": OBJECTIVE_SAMPLES,
+                "n_critic": BOOK_OBJECTIVES["N_CRITIC"],
             })
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 
+import tables
 from common import RESULTS_DIR, write_results
+from tables import rate_text
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import data, tricks
@@ -39,6 +41,24 @@ def train(gamma: float, learning_rate: float, seed: int, steps: int, images) -> 
     print(f"gamma {gamma:g}, learning rate {learning_rate:g}, seed {seed}: score {run['classifier_score']:.2f}, "
           f"FID {run['fid']:.1f}, {run['ms_per_step']} ms/step", flush=True)
     return {"gamma": gamma, "learning_rate": learning_rate, **run}
+
+
+# ------------------------------------------------- its tables in benchmarks/README.md
+
+def r3gan_sweep_table() -> str:
+    """Markdown table of R3GAN's tuning runs (one seed), from modern_recipe.json."""
+    results = tables.load_results("modern_recipe")
+    sweep, main = results.get("sweep"), results.get("main")
+    if not sweep:
+        return "_No measurement yet: run `python benchmarks/modern_recipe.py`._"
+    lines = ["| gamma (R1 and R2) | learning rate | classifier score | FID |", "|---|---|---|---|"]
+    lines += [f"| {r['gamma']:g} | {rate_text(r['learning_rate'])} | {r['classifier_score']:.2f} | {r['fid']:.1f} |"
+              for r in sweep["runs"]]
+    chosen = (f"the main runs use gamma {main['gamma']:g} and {rate_text(main['learning_rate'])}, {main['steps']:,} "
+              "steps" if main else "no main run yet")
+    return "\n".join(lines + ["", f"Seed {sweep['seed']}, {sweep['steps']:,} steps each (the learning rate decays "
+                              f"to 0 over the run); {chosen}. Measured by `benchmarks/modern_recipe.py`, file last "
+                              f"written {results['measured_at']} ({results['machine']}); data: {results['data']}."])
 
 
 def main() -> None:

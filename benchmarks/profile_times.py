@@ -17,8 +17,10 @@ import time
 from pathlib import Path
 
 import nbformat
+import tables
 from common import utc_now
 from nbclient import NotebookClient
+from tables import duration
 
 from ganbook import results
 
@@ -59,6 +61,29 @@ def cpu_name() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+# ------------------------------------------------- its tables in benchmarks/README.md
+
+def profile_times_table() -> str:
+    """Markdown table of chapter run times per profile, from profile_times.json."""
+    results = tables.load_results("profile_times")
+    if not results:
+        return "_No measurements yet: run `make benchmarks`._"
+    machine = results["machine"]
+    lines = ["| chapter | `full` | `smoke` | measured |", "|---|---|---|---|"]
+    for chapter, times in sorted(results["chapters"].items()):
+        lines.append(f"| {chapter} | {duration(times.get('full_seconds'))} "
+                     f"| {duration(times.get('smoke_seconds'))} "
+                     f"| {times.get('measured_at', results['measured_at'])}, "
+                     f"{times.get('cpu', machine['cpu'])} |")
+    lines += ["", f"Measured by `benchmarks/profile_times.py` (file last written {results['measured_at']}) on "
+              f"{machine['cores']} cores, Python {machine['python']}, "
+              f"TensorFlow {machine['tensorflow']}, Keras {machine['keras']}; each chapter in a "
+              "fresh kernel, start-up included. Data: "
+              + "; ".join(f"{name}: {source}" for name, source in sorted(machine["data"].items()))
+              + "."]
+    return "\n".join(lines)
 
 
 def main() -> None:

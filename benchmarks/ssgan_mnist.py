@@ -22,9 +22,11 @@ import time
 
 import keras
 import numpy as np
+import tables
 import tensorflow as tf
 from chapter_models import BOOK_SSGAN, chapter_budgets, configured, make_book_ssgan
 from common import RESULTS_DIR, with_run, write_results
+from tables import duration, mean_sd, real_floor
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, metrics, models, training
@@ -126,6 +128,82 @@ def run_supervised(dataset: data.Dataset, seed: int, noisy: bool) -> dict:
     seconds = time.perf_counter() - start
     predicted = np.argmax(model.predict(x_test, batch_size=500, verbose=0), axis=1)
     return {"seed": seed, "error": float(np.mean(predicted != y_test)), "seconds": round(seconds, 1)}
+
+
+# ------------------------------------------------- its tables in benchmarks/README.md
+
+SSGAN_ROWS = ("supervised_clean", "supervised", "fm", "fm_squared", "fm_half_unsupervised", "fm_uniform_prior",
+              "fm_output_weight_norm", "fm_feature_batch", "fm_script_choices", "fm_other_init", "non_saturating")
+
+
+def ssgan_table() -> str:
+    """Markdown table of the semi-supervised GAN over label seeds, from ssgan_mnist.json."""
+    results = tables.load_results("ssgan_mnist")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/ssgan_mnist.py`._"
+    lines = ["| data | classifier | test error, mean ± sd | label seed: error | generator's FID, "
+             "classifier score | trained |", "|---|---|---|---|---|---|"]
+    n_samples = 0
+    for dataset, variants in results["results"].items():
+        for variant in SSGAN_ROWS:
+            if variant not in variants:
+                continue
+            runs = variants[variant]["runs"]
+            n_samples = runs[0].get("samples", {}).get("n", n_samples)
+            mean, sd = mean_sd([100 * r["error"] for r in runs])
+            spread = f"{mean:.2f} ± {sd:.2f}%" if len(runs) > 1 else f"{mean:.2f}% (one seed)"
+            each = ", ".join(f"{r['seed']}: {100 * r['error']:.2f}" for r in runs)
+            samples = "–"
+            if "samples" in runs[0]:
+                fid, _ = mean_sd([r["samples"]["fid"] for r in runs])
+                score, _ = mean_sd([r["samples"]["classifier_score"] for r in runs])
+                samples = f"{fid:.0f}, {score:.2f}"
+            trained = f"{runs[0].get('steps', results['supervised_steps']):,} steps"
+            label = variants[variant]["label"].replace("|", "\\|")
+            lines.append(f"| {dataset} | {label} | {spread} | {each} | "
+                         f"{samples} | {trained} |")
+    data = "; ".join(results["data"].values())
+    lines += ["", f"{results['labels_per_class']} labels per class drawn with `data.labeled_subset` for "
+              f"each seed, every training image unlabelled, errors on the held-out test images; "
+              f"supervised rows train {results['supervised_steps']:,} steps on the labels alone; FID and "
+              f"classifier score of {n_samples:,} generated images on the book's evaluator "
+              f"({real_floor(n_samples)} on MNIST). Measured by `benchmarks/ssgan_mnist.py`, file last written "
+              f"{results['measured_at']} ({results['machine']}); data: {data}."]
+    return "\n".join(lines)
+
+
+def ssgan_time_table() -> str:
+    """Markdown table of the semi-supervised GAN's test error against training time (MNIST)."""
+    results = tables.load_results("ssgan_mnist")
+    runs = results.get("results", {}).get("mnist", {}).get("fm", {}).get("runs")
+    if not runs:
+        return "_No measurement yet: run `python benchmarks/ssgan_mnist.py`._"
+    lines = ["| step | training time, mean | test error, mean ± sd |", "|---|---|---|"]
+    for i, step in enumerate(runs[0]["curve"]["step"]):
+        if step % 1000 and i != len(runs[0]["curve"]["step"]) - 1:
+            continue
+        seconds, _ = mean_sd([r["curve"]["seconds"][i] for r in runs])
+        mean, sd = mean_sd([100 * r["curve"]["error"][i] for r in runs])
+        lines.append(f"| {step:,} | {duration(seconds)} | {mean:.2f} ± {sd:.2f}% |")
+    lines += ["", f"The chapter's semi-supervised GAN on MNIST, {len(runs)} label seeds, learning rates "
+              f"decaying to 0 over {runs[0]['steps']:,} steps; training time excludes the test-error "
+              "checks. Same file as the table above."]
+    return "\n".join(lines)
+
+
+def glance_row() -> str:
+    """This benchmark's row of the README's "at a glance" table."""
+    run = tables.load_results("ssgan_mnist")
+    variants = run["results"]["mnist"]
+
+    def error(variant: str) -> str:
+        mean, sd = mean_sd([100 * r["error"] for r in variants[variant]["runs"]])
+        return f"{mean:.2f} ± {sd:.2f}%"
+
+    labels = 10 * run["labels_per_class"]
+    return (f"| semi-supervised GAN, {labels} labels | test error {error('fm')}, against "
+            f"{error('supervised')} for the same classifier on the labels alone "
+            f"({len(variants['fm']['runs'])} label seeds) | `ssgan_mnist.json` |")
 
 
 def main() -> None:

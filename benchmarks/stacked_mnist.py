@@ -18,7 +18,9 @@ import json
 import time
 
 import numpy as np
+import tables
 from common import RESULTS_DIR, write_results
+from tables import per_seed
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, metrics, stacked, tricks
@@ -57,6 +59,31 @@ def run(variant: str, seed: int, steps: int, samples: int, images: np.ndarray) -
     generated = gan.generator(gan.sample_noise(samples, (seed, -1)), training=False).numpy()
     return {"seed": seed, "steps": steps, **stacked.mode_counts(generated, evaluator_digits),
             "ms_per_step": round(1000 * seconds / steps, 1)}
+
+
+# ------------------------------------------------- its tables in benchmarks/README.md
+
+def stacked_mnist_table() -> str:
+    """Markdown table of the modes a DCGAN covers on Stacked MNIST, from stacked_mnist.json."""
+    results = tables.load_results("stacked_mnist")
+    if not results.get("rows"):
+        return "_No measurement yet: run `python benchmarks/stacked_mnist.py`._"
+    lines = [f"| variant | modes covered of {stacked.MODES:,} (each seed) | KL to uniform (each seed) |",
+             "|---|---|---|"]
+    for variant, runs in results["rows"].items():
+        lines.append(f"| {variant} | {per_seed(runs, 'modes_covered', 'd')} | "
+                     f"{per_seed(runs, 'kl_to_uniform', '.2f')} |")
+    real = results["real_test_digits"]
+    anchors = "; ".join(f"{name} {a['modes_covered']:,} modes, KL {a['kl_to_uniform']:.2f}"
+                        for name, a in results.get("anchors", {}).items())
+    return "\n".join(lines + ["", f"The plain DCGAN (`tricks.plain_dcgan()`) on three-channel images of "
+                              f"{results['train_images']:,} random digit triples, {results['steps']:,} steps; "
+                              f"{results['samples']:,} samples counted channel by channel with the book's "
+                              f"evaluator. {real['samples']:,} triples of real test digits read the same way "
+                              f"cover {real['modes_covered']:,} modes, KL {real['kl_to_uniform']:.2f} (the "
+                              f"counter's floor). Published anchors at full scale: {anchors or 'none stored'}. "
+                              f"Measured by `benchmarks/stacked_mnist.py`, file last written "
+                              f"{results['measured_at']} ({results['machine']}); data: {results['data']}."])
 
 
 def main() -> None:

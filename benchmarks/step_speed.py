@@ -16,6 +16,7 @@ import time
 
 import keras
 import numpy as np
+import tables
 import tensorflow as tf
 from chapter_models import BOOK_DCGAN, make_book_dcgan
 from common import write_results
@@ -40,6 +41,24 @@ def ms_per_step(remapping: bool, jit_compile: bool, images: np.ndarray, steps: i
     start = time.perf_counter()
     gan.fit(batches.take(steps), epochs=1, verbose=0)
     return 1000 * (time.perf_counter() - start) / steps
+
+
+# ------------------------------------------------- its tables in benchmarks/README.md
+
+def step_speed_table() -> str:
+    """Markdown table of DCGAN step times per TensorFlow setting, from step_speed.json."""
+    results = tables.load_results("step_speed")
+    if not results:
+        return "_No measurement yet: run `python benchmarks/step_speed.py`._"
+    lines = ["| setting | ms per DCGAN step (each repeat) | best |", "|---|---|---|"]
+    lines += [f"| {label} | {', '.join(f'{t:.1f}' for t in times)} | "
+              f"{min(times):.1f} |"
+              for label, times in results["ms_per_step"].items()]
+    lines += ["", f"The Keras chapter's DCGAN step (batch {results['batch_size']}), {results['steps']} steps per "
+              f"measurement, alternating; this machine's speed drifts (some repeats run at half "
+              f"speed), so compare the best repeats. Measured {results['measured_at']} by "
+              f"`benchmarks/step_speed.py` ({results['machine']})."]
+    return "\n".join(lines)
 
 
 def main() -> None:

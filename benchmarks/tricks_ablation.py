@@ -22,13 +22,17 @@ from __future__ import annotations
 import argparse
 import json
 
+import tables
 from chapter_models import chapter_budgets
 from common import RESULTS_DIR, write_results
+from tables import mean_sd, mean_sd_cell, per_seed, rate_text, real_floor
 
 import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import data, recipes, toy, tricks
 from ganbook.callbacks import NonFiniteLossError
 
+# The toy problem of the grid part: the Losses chapter's 5x5 grid of Gaussians.
+GRID = {"side": 5, "spacing": 2.0, "std": 0.05}
 SGD_GRID = tuple((multiple, momentum) for momentum in (0.0, 0.9) for multiple in (1.0, 10.0, 100.0))
 
 
@@ -65,8 +69,8 @@ def train(part: str, recipe, mnist, grid, seed: int, steps: int, label: str) -> 
               f"FID {run['fid']:.1f}, KL {run['class_kl']:.3f}, {run['ms_per_step']} ms/step", flush=True)
         return run
     run = tricks.train_toy_recipe(recipe, grid, seed, steps)
-    del run["samples"]
-    print(f"grid  {label:40s} seed {seed}: {run['modes_covered']}/25 modes, "
+    run["n"] = len(run.pop("samples"))
+    print(f"grid  {label:40s} seed {seed}: {run['modes_covered']}/{run['n_modes']} modes, "
           f"{100 * run['high_quality']:.1f}% high quality, {run['seconds']} s", flush=True)
     return run
 
@@ -104,6 +108,108 @@ def best_sgd_setting(runs: list[dict], key: str, higher_is_better: bool) -> tupl
     return best["rate_multiple"], best["momentum"]
 
 
+# ------------------------------------------------- its tables in benchmarks/README.md
+
+def _tricks_table(part_name: str, headers: list[str], cells, footer: str) -> str:
+    """A table of one part of tricks_ablation.json: a row per trick, ``cells(runs)`` after its label."""
+    results = tables.load_results("tricks_ablation")
+    part = results.get("parts", {}).get(part_name)
+    if not part:
+        return f"_No measurement yet: run `python benchmarks/tricks_ablation.py --parts {part_name}`._"
+    lines = ["| " + " | ".join(headers) + " |", "|---" * len(headers) + "|"]
+    lines += [f"| {label} | " + " | ".join(cells(row)) + " |" for label, row in part["rows"].items()]
+    seeds = len(next(iter(part["rows"].values()))["runs"])
+    n_samples = next(iter(part["rows"].values()))["runs"][0].get("n", 0)
+    return "\n".join(lines + ["", footer.format(steps=part["steps"], seeds=seeds, n_samples=n_samples,
+                                                 floor=real_floor(n_samples), **results)])
+
+
+def tricks_dcgan_table() -> str:
+    """Markdown table of every trick alone on the plain DCGAN, from tricks_ablation.json."""
+    return _tricks_table(
+        "dcgan", ["trick", "what it does", "classifier score", "FID", "class KL, mean", "ms per step, mean"],
+        lambda row: [row["description"], mean_sd_cell(row["runs"], "classifier_score"),
+                     mean_sd_cell(row["runs"], "fid", digits=0),
+                     f"{mean_sd([r['class_kl'] for r in row['runs']])[0]:.3f}",
+                     f"{mean_sd([r['ms_per_step'] for r in row['runs']])[0]:.0f}"],
+        "The plain DCGAN (`tricks.plain_dcgan()`: Radford et al.'s recipe at the book's sizes, Adam "
+        f"{rate_text(recipes.plain_dcgan().g_learning_rate)}) with one trick at a time, {{steps:,}} steps, mean ± sd "
+        "over {seeds} seeds; metrics of {n_samples:,} samples on the book's evaluator ({floor}). Measured by "
+        "`benchmarks/tricks_ablation.py`, file last written {measured_at} ({machine}); data: {data}.")
+
+
+def tricks_grid_table() -> str:
+    """Markdown table of every applicable trick alone on the 5x5 grid, from tricks_ablation.json."""
+    return _tricks_table(
+        "grid", ["trick", f"modes covered (of {_grid_modes()})", "high-quality samples"],
+        lambda row: [mean_sd_cell(row["runs"], "modes_covered", digits=1),
+                     mean_sd_cell(row["runs"], "high_quality", scale=100, digits=1, unit="%")],
+        "The Losses chapter's toy GAN (`tricks.plain_toy_gan()`) with one trick at a time on the "
+        "{grid[side]}x{grid[side]} grid (sigma {grid[std]}), {steps:,} steps, mean ± sd over {seeds} seeds, "
+        "{n_samples:,} samples each. Same file as the table above.")
+
+
+def _grid_modes() -> int:
+    """How many modes the stored grid runs had to cover."""
+    rows = tables.load_results("tricks_ablation").get("parts", {}).get("grid", {}).get("rows", {})
+    return next(iter(rows.values()))["runs"][0]["n_modes"] if rows else 0
+
+
+def tricks_moonshot_table() -> str:
+    """Markdown table of the helpful tricks combined against the DCGAN chapter's model."""
+    results = tables.load_results("tricks_ablation")
+    part = results.get("parts", {}).get("moonshot")
+    if not part:
+        return "_No measurement yet: run `python benchmarks/tricks_ablation.py --parts moonshot`._"
+    lines = ["| configuration | classifier score (each seed) | FID (each seed) | class KL, mean |",
+             "|---|---|---|---|"]
+    def row(label: str, runs: list) -> str:
+        kl, _ = mean_sd([r["class_kl"] for r in runs])
+        return (f"| {label} | {per_seed(runs, 'classifier_score', '.2f')} | {per_seed(runs, 'fid', '.1f')} | "
+                f"{kl:.3f} |")
+
+    lines += [row(label, r["runs"]) for label, r in part["rows"].items()]
+    modern = tables.load_results("modern_recipe").get("main")
+    if modern:
+        lines.append(row(f"R3GAN, gamma {modern['gamma']:g}, learning rate {rate_text(modern['learning_rate'])} "
+                         "(`benchmarks/modern_recipe.py`)", modern["runs"]))
+    book = tables.load_results("dcgan_latent_code").get("variants", {})
+    chapter = next((runs for name, runs in book.items() if "the chapter's" in name), None)
+    if chapter:
+        lines.append(row("the DCGAN chapter's model (`benchmarks/dcgan_latent_code.py`)", chapter))
+    seeds = ", ".join(str(r["seed"]) for r in next(iter(part["rows"].values()))["runs"])
+    lines += ["", f"{part['steps']:,} steps each, seeds {seeds}, the same evaluator. Same file as the "
+              "tables above."]
+    return "\n".join(lines)
+
+
+def sgd_sweep_table() -> str:
+    """Markdown table of the SGD-for-D learning-rate sweep (seed 0), from tricks_ablation.json."""
+    results = tables.load_results("tricks_ablation")
+    sweep = results.get("parts", {}).get("sgd_sweep")
+    if not sweep:
+        return "_No measurement yet: run `python benchmarks/tricks_ablation.py --parts sgd_sweep`._"
+    lines = ["| problem | D's SGD rate | momentum | result |", "|---|---|---|---|"]
+    for part, entry in sweep.items():
+        for run in entry["runs"]:
+            if "diverged" in run:
+                outcome = run["diverged"]
+            elif part == "grid":
+                outcome = (f"{run['modes_covered']}/{run['n_modes']} modes, "
+                           f"{100 * run['high_quality']:.1f}% high quality")
+            else:
+                outcome = f"score {run['classifier_score']:.2f}, FID {run['fid']:.1f}"
+            lines.append(f"| {part}, {entry['steps']:,} steps | {run['learning_rate']:.0e} | {run['momentum']:g} | "
+                         f"{outcome} |")
+    chosen = ", ".join(f"{part} x{multiple:g} with momentum {momentum:g}"
+                       for part, (multiple, momentum) in recipes.SGD_FOR_D.items())
+    seeds = sorted({run["seed"] for entry in sweep.values() for run in entry["runs"] if "seed" in run})
+    return "\n".join(lines + ["", f"Seed {', '.join(map(str, seeds))}; G keeps Adam at the recipe's rate. "
+                              "The `sgd_for_d` rows of the two "
+                              f"tables use the best setting of each problem ({chosen} times the recipe's Adam "
+                              "rate). Same file as the tables above."])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", nargs="+", default=["dcgan", "grid"],
@@ -123,9 +229,9 @@ def main() -> None:
     results = json.loads(path.read_text()) if path.is_file() else {}
     parts = results.setdefault("parts", {})
     mnist = data.load_dataset("mnist")
-    grid = toy.Grid(side=5, spacing=2.0, std=0.05)
+    grid = toy.Grid(**GRID)
     def save() -> None:
-        write_results("tricks_ablation", {"parts": parts, "data": mnist.describe().splitlines()[0]})
+        write_results("tricks_ablation", {"parts": parts, "grid": GRID, "data": mnist.describe().splitlines()[0]})
 
     if "sgd_sweep" in args.parts:
         sgd_sweep(mnist, grid, {"dcgan": args.dcgan_steps, "grid": args.toy_steps}, parts, save)

