@@ -110,8 +110,8 @@ def make_book_dcgan(schedule_steps: int, jit_compile: bool = False, seed: int = 
     def adam():
         return training.decayed_adam(config["LEARNING_RATE"], schedule_steps)
 
-    gan.compile(adam(), adam(), d_loss_fn=partial(losses.bce_d_loss, real_label=config["REAL_LABEL"]),
-                jit_compile=jit_compile)
+    objective = training.Objective(d_loss=partial(losses.bce_d_loss, real_label=config["REAL_LABEL"]))
+    gan.compile(adam(), adam(), objective, jit_compile=jit_compile)
     return gan
 
 
@@ -136,10 +136,9 @@ def make_book_ssgan(schedule_steps: int, seed: int = 0, feature_matching: bool =
     def adam():
         return training.decayed_adam(config["LEARNING_RATE"], schedule_steps)
 
-    gan.compile(adam(), adam(), feature_matching=feature_matching,
-                unsupervised_weight=config["UNSUPERVISED_WEIGHT"],
-                feature_loss_fn=partial(losses.feature_matching_loss,
-                                        squared=config["SQUARED_FEATURE_MATCHING"]))
+    matching = partial(losses.feature_matching_loss, squared=config["SQUARED_FEATURE_MATCHING"])
+    gan.compile(adam(), adam(), training.Objective(feature_matching=matching if feature_matching else None),
+                unsupervised_weight=config["UNSUPERVISED_WEIGHT"])
     return gan
 
 
@@ -181,7 +180,8 @@ def make_book_family(kind: str, schedule_steps: int, seed: int = 0, num_classes:
         return training.decayed_adam(c["LEARNING_RATE"], schedule_steps)
 
     extra = {"head_weight": c["INFO_WEIGHT"]} if kind == "infogan" else {}
-    gan.compile(adam(), adam(), d_loss_fn=partial(losses.bce_d_loss, real_label=c["REAL_LABEL"]), **extra)
+    gan.compile(adam(), adam(), training.Objective(d_loss=partial(losses.bce_d_loss, real_label=c["REAL_LABEL"])),
+                **extra)
     return gan
 
 
@@ -232,8 +232,8 @@ def make_book_objective(kind: str, schedule_steps: int, seed: int = 0, gamma: fl
     if kind == "wgan_gp":
         gan = training.GAN(generator, models.make_dcgan_discriminator(c["D_WIDTH"]), seed=seed)
         gan.compile(*(training.decayed_adam(c["WGAN_LR"], None, beta_1=0.0, beta_2=0.9) for _ in range(2)),
-                    d_loss_fn=losses.wasserstein_d_loss, g_loss_fn=losses.wasserstein_g_loss,
-                    n_critic=c["N_CRITIC"], gradient_penalty_weight=c["GP_WEIGHT"])
+                    training.Objective(losses.wasserstein_d_loss, losses.wasserstein_g_loss,
+                                       gradient_penalty=c["GP_WEIGHT"]), n_critic=c["N_CRITIC"])
         return gan
     discriminator = (models.make_autoencoder_discriminator(c["D_WIDTH"], c["HIDDEN"],
                                                            normalization=normalization)

@@ -55,8 +55,8 @@ class TutorialGAN(training.GAN):
             fake = self.generator(noise, training=True)
             real_out = self.discriminator(real, training=True)
             fake_out = self.discriminator(fake, training=True)
-            g_loss = self.g_loss_fn(fake_out)
-            d_loss = self.d_loss_fn(real_out, fake_out)
+            g_loss = self.objective.g_loss(fake_out)
+            d_loss = self.objective.d_loss(real_out, fake_out)
         g_vars, d_vars = self.generator.trainable_variables, self.discriminator.trainable_variables
         self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars))
         self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars))

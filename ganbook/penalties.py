@@ -1,10 +1,10 @@
-"""Penalties added to a player's loss: ``GAN.compile(d_penalty=..., g_penalty=...)``.
+"""Penalties added to a player's loss: ``training.Objective(d_penalty=..., g_penalty=...)``.
 
 A penalty is a callable ``penalty(gan, real, fake) -> scalar``: ``R1Penalty`` and
 ``R2Penalty`` (the discriminator's slope on real and on generated data),
 ``callbacks.HistoricalAveraging`` (also a callback, which keeps the running mean of the
 weights), and ``combine_penalties`` to add several.
-WGAN-GP's gradient penalty is built into the trainer (``gradient_penalty_weight``).
+WGAN-GP's gradient penalty has its own weight in the objective (``gradient_penalty``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def slope_penalty(discriminator, images, gamma: float) -> tf.Tensor:
 class R1Penalty:
     """(γ/2) E_x ‖∇_x D(x)‖² on real images (Mescheder et al., 2018): the discriminator is
     penalised for a steep slope where the data is, which damps the oscillation of the
-    plain game.  Use as ``GAN.compile(d_penalty=R1Penalty(gamma))``."""
+    plain game.  Use as ``training.Objective(d_penalty=R1Penalty(gamma))``."""
 
     def __init__(self, gamma: float = 10.0):
         self.gamma = check_non_negative("gamma", gamma)

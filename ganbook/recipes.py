@@ -39,6 +39,7 @@ class Recipe:
     architecture: str = "dcgan"                 # images: "dcgan" or "residual" (R3GAN's blocks)
     g_options: dict = field(default_factory=dict)
     d_options: dict = field(default_factory=dict)
+    objective_options: dict = field(default_factory=dict)  # training.Objective's losses
     compile_options: dict = field(default_factory=dict)
     d_learning_rate: float = 2e-4
     g_learning_rate: float = 2e-4
@@ -71,10 +72,10 @@ class Recipe:
         penalties = {side: [make() for make in makers] for side, makers in self.penalties.items()}
         callbacks = [p for side in penalties.values() for p in side if isinstance(p, keras.callbacks.Callback)]
         callbacks += [make(steps) for make in self.callback_factories]
+        objective = training.Objective(**self.objective_options, d_penalty=combine_penalties(*penalties["d"]),
+                                       g_penalty=combine_penalties(*penalties["g"]))
         gan.compile(self._optimizer(self.d_learning_rate, steps, self.d_optimizer),
-                    self._optimizer(self.g_learning_rate, steps, "adam"),
-                    d_penalty=combine_penalties(*penalties["d"]), g_penalty=combine_penalties(*penalties["g"]),
-                    **self.compile_options)
+                    self._optimizer(self.g_learning_rate, steps, "adam"), objective, **self.compile_options)
         if self.ema:
             callbacks.append(GeneratorEMA(0.5 ** (10 / steps)))
         return gan, callbacks
@@ -109,8 +110,7 @@ def r3gan(gamma: float = 0.1, learning_rate: float = 2e-3) -> Recipe:
     chapter."""
     return Recipe("dcgan", latent_dim=64, architecture="residual", g_options={"width": 16},
                   d_options={"width": 32},
-                  compile_options={"d_loss_fn": losses.relativistic_d_loss,
-                                   "g_loss_fn": losses.relativistic_g_loss},
+                  objective_options={"d_loss": losses.relativistic_d_loss, "g_loss": losses.relativistic_g_loss},
                   d_learning_rate=learning_rate, g_learning_rate=learning_rate, betas=(0.0, 0.99),
                   decay=True, ema=True,
                   penalties={"d": [partial(R1Penalty, gamma), partial(R2Penalty, gamma)], "g": []})
@@ -208,14 +208,14 @@ def _augment(recipe: Recipe) -> None:
 TRICKS: dict[str, Trick] = {
     "feature_matching": Trick("feature matching (G matches D's mean features)",
                               lambda r: (r.d_options.update(features=True),
-                                         r.compile_options.update(feature_matching=True))),
+                                         r.objective_options.update(feature_matching=losses.feature_matching_loss))),
     "minibatch_discrimination": Trick("minibatch discrimination, 50 kernels (10 on the toys; Salimans et al.)",
                                       _minibatch_discrimination),
     "historical_averaging": Trick("historical averaging of both players, weight 1e-3", _historical),
     "one_sided_smoothing": Trick("one-sided label smoothing, real target 0.9",
-                                 _set("compile_options", d_loss_fn=partial(losses.bce_d_loss, real_label=0.9))),
+                                 _set("objective_options", d_loss=partial(losses.bce_d_loss, real_label=0.9))),
     "two_sided_smoothing": Trick("two-sided label smoothing, targets 0.9 and 0.1",
-                                 _set("compile_options", d_loss_fn=losses.two_sided_bce_d_loss)),
+                                 _set("objective_options", d_loss=losses.two_sided_bce_d_loss)),
     "unit_range": Trick("images in [0, 1] with a sigmoid generator", _unit_range, images_only=True),
     "batch_norm_separate": Trick("batch norm in D, real and fake batches apart",
                                  _set("d_options", batch_norm=True), images_only=True),

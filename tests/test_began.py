@@ -90,8 +90,8 @@ def test_wgan_gp_critic_steps_each_read_a_fresh_real_batch():
     gan = training.GAN(models.make_dcgan_generator(8, width=2), models.make_dcgan_discriminator(2))
     gan.compile(keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
                 keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
-                d_loss_fn=losses.wasserstein_d_loss, g_loss_fn=losses.wasserstein_g_loss,
-                n_critic=5, gradient_penalty_weight=10.0)
+                training.Objective(losses.wasserstein_d_loss, losses.wasserstein_g_loss, gradient_penalty=10.0),
+                n_critic=5)
     seen = []
     original = gan._d_step
 

@@ -65,7 +65,7 @@ def test_book_dcgan_is_built_from_the_configuration():
     assert gan.generator.input_shape == (None, BOOK_DCGAN["LATENT_DIM"] + BOOK_DCGAN["CODES"])
     assert (gan.codes, gan.code_scale) == (BOOK_DCGAN["CODES"], BOOK_DCGAN["CODE_SCALE"])
     assert gan.discriminator.layers[0].filters == BOOK_DCGAN["D_WIDTH"]
-    assert gan.d_loss_fn.keywords == {"real_label": BOOK_DCGAN["REAL_LABEL"]}
+    assert gan.objective.d_loss.keywords == {"real_label": BOOK_DCGAN["REAL_LABEL"]}
 
 
 def test_book_dcgan_settings_can_be_changed_but_not_misspelt():
@@ -132,12 +132,12 @@ def test_book_ssgan_is_built_from_the_configuration():
     from ganbook import models
 
     gan = make_book_ssgan(schedule_steps=10)
-    assert gan.latent_dim == BOOK_SSGAN["LATENT_DIM"] and gan.feature_matching
+    assert gan.latent_dim == BOOK_SSGAN["LATENT_DIM"] and gan.objective.feature_matching is not None
     noise = [layer.stddev for layer in gan.discriminator.layers if hasattr(layer, "stddev")]
     assert noise == [BOOK_SSGAN["INPUT_NOISE"]] + [BOOK_SSGAN["HIDDEN_NOISE"]] * 5
     assert sum(isinstance(layer, models.WeightNormDense) for layer in gan.discriminator.layers) == 6
-    assert gan.feature_loss_fn.keywords == {"squared": BOOK_SSGAN["SQUARED_FEATURE_MATCHING"]}
-    assert not make_book_ssgan(schedule_steps=10, feature_matching=False).feature_matching
+    assert gan.objective.feature_matching.keywords == {"squared": BOOK_SSGAN["SQUARED_FEATURE_MATCHING"]}
+    assert make_book_ssgan(schedule_steps=10, feature_matching=False).objective.feature_matching is None
     with pytest.raises(ValueError, match="unknown settings"):
         make_book_ssgan(schedule_steps=10, NOISE=0.1)
 
@@ -213,7 +213,7 @@ def test_book_family_builds_each_kind_from_the_configuration():
     assert isinstance(info, training.InfoGAN) and info.head_weight == 0.0
     assert (info.codes, info.code_scale, info.continuous_codes) == (
         BOOK_FAMILY["CODES"], BOOK_FAMILY["CODE_SCALE"], BOOK_FAMILY["CONTINUOUS_CODES"])
-    assert info.d_loss_fn.keywords == {"real_label": BOOK_FAMILY["REAL_LABEL"]}
+    assert info.objective.d_loss.keywords == {"real_label": BOOK_FAMILY["REAL_LABEL"]}
     with pytest.raises(ValueError, match="kind must be one of cgan, label_channel_cgan, acgan, infogan"):
         make_book_family("wgan", schedule_steps=10)
     with pytest.raises(ValueError, match="unknown settings"):
@@ -239,7 +239,8 @@ def test_book_objectives_build_each_kind_from_the_configuration():
 
     wgan = make_book_objective("wgan_gp", schedule_steps=10)
     assert type(wgan) is training.GAN
-    assert (wgan.n_critic, wgan.gradient_penalty_weight) == (BOOK_OBJECTIVES["N_CRITIC"], BOOK_OBJECTIVES["GP_WEIGHT"])
+    assert wgan.n_critic == BOOK_OBJECTIVES["N_CRITIC"]
+    assert wgan.objective.gradient_penalty == BOOK_OBJECTIVES["GP_WEIGHT"]
     assert float(wgan.d_optimizer.beta_1) == 0.0 and float(wgan.d_optimizer.beta_2) == 0.9
     assert not any("batch_normalization" in layer.name for layer in wgan.discriminator.layers)
     began = make_book_objective("began", schedule_steps=10, gamma=0.9)

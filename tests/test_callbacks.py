@@ -19,7 +19,7 @@ def _sgd_gan(learning_rate):
     gan = training.GAN(models.make_mlp(LATENT, 6, (16,), name="g"),
                        models.make_mlp(6, 1, (16,), name="d"))
     gan.compile(keras.optimizers.SGD(learning_rate), keras.optimizers.SGD(learning_rate),
-                losses.wasserstein_d_loss, losses.wasserstein_g_loss)
+                training.Objective(losses.wasserstein_d_loss, losses.wasserstein_g_loss))
     return gan
 
 
@@ -150,12 +150,12 @@ def test_run_backup_resumes_its_own_run_to_the_uninterrupted_weights(tmp_path):
 @pytest.mark.parametrize("changed, what", [
     ({"d_lr": 1e-5}, r"optimizers\.d_optimizer\.learning_rate: 0\.001 -> 1e-05"),
     ({"seed": 1}, r"attributes\.seed: 0 -> 1"),
-    ({"loss": "hinge"}, r"losses\.d_loss_fn"),
+    ({"loss": "hinge"}, r"objective\.d_loss"),
 ])
 def test_run_backup_refuses_a_checkpoint_of_another_configuration(tmp_path, changed, what):
     _interrupted_run(tmp_path / "run")
     if changed.pop("loss", None):
-        gan = tiny_gan(d_loss_fn=losses.hinge_d_loss, g_loss_fn=losses.hinge_g_loss)
+        gan = tiny_gan(objective=training.Objective(losses.hinge_d_loss, losses.hinge_g_loss))
     else:
         gan = tiny_gan(**changed)
     with pytest.raises(callbacks.CheckpointMismatchError, match=str(tmp_path / "run")) as error:

@@ -95,8 +95,8 @@ def test_fit_trains_on_labelled_batches_and_refuses_batches_without_labels():
 
 def test_the_critic_steps_split_the_labels_with_the_images():
     gan = conditional_gan()
-    gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), n_critic=2,
-                gradient_penalty_weight=1.0, mixed_batches=True)
+    gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), training.Objective(gradient_penalty=1.0),
+                n_critic=2, mixed_batches=True)
     images, labels = labelled_vectors(24)
     logs = gan.train_step((tf.constant(images), tf.constant(labels)))
     assert np.isfinite(float(logs["d_loss"])) and int(gan.step.numpy()) == 1

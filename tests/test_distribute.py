@@ -116,7 +116,7 @@ def test_the_semi_supervised_gan_under_two_replicas_matches_one_device():
     images, labels = toy_problem(64)
     results = []
     for strategy in (tf.distribute.get_strategy(), two_replicas()):
-        gan = build(strategy, make, feature_matching=False)
+        gan = build(strategy, make, objective=training.Objective())
         batches = callbacks.SeededEpochs(images, 16, seed=0, labelled=(images[:CLASSES * 4], labels[:CLASSES * 4]))
         gan.fit(batches.dataset, epochs=2, verbose=0, callbacks=[batches])
         results.append(gan)
@@ -167,7 +167,7 @@ def test_the_non_finite_guard_stops_training_under_two_replicas():
         keras.utils.set_random_seed(0)
         gan = mlp_gan()
         gan.compile(keras.optimizers.SGD(exploding), keras.optimizers.SGD(exploding),
-                    losses.wasserstein_d_loss, losses.wasserstein_g_loss)
+                    training.Objective(losses.wasserstein_d_loss, losses.wasserstein_g_loss))
     batches = callbacks.SeededEpochs(real_vectors(), batch_size=16, seed=7)
     with pytest.raises(callbacks.NonFiniteLossError):
         gan.fit(batches.dataset, epochs=5, verbose=0, callbacks=[batches, callbacks.StopOnNonFinite()])

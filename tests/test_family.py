@@ -302,13 +302,13 @@ def test_acgan_and_infogan_take_every_option_of_gan_compile():
     batch = (tf.constant(real), tf.constant(labels))
     plain, penalised = small_acgan(), small_acgan()
     penalised.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05),
-                      d_penalty=lambda gan, r, f: tf.constant(1.5))
+                      training.Objective(d_penalty=lambda gan, r, f: tf.constant(1.5)))
     gap = float(penalised.train_step(batch)["d_loss"]) - float(plain.train_step(batch)["d_loss"])
     assert gap == pytest.approx(1.5, abs=1e-5)  # the same step, plus the penalty
     seen = []
     critic = small_acgan()
-    critic.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05), n_critic=2,
-                   gradient_penalty_weight=10.0, augment=lambda images, seed: seen.append(1) or -images)
+    critic.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05), training.Objective(gradient_penalty=10.0),
+                   n_critic=2, augment=lambda images, seed: seen.append(1) or -images)
     logs = critic.train_step(batch)
     assert int(critic.step.numpy()) == 1 and np.isfinite(float(logs["class_loss"])) and seen
     info = small_infogan()
@@ -317,7 +317,8 @@ def test_acgan_and_infogan_take_every_option_of_gan_compile():
     assert max(float(np.abs(w).max()) for w in info.discriminator.get_weights()
                if w.ndim > 1) <= 0.01 + 1e-7
     with pytest.raises(ValueError, match="feature_matching is not available for ACGAN: .* the class head"):
-        small_acgan().compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), feature_matching=True)
+        small_acgan().compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1),
+                              training.Objective(feature_matching=losses.feature_matching_loss))
 
 
 # --------------------------------------------------------------------------- under two replicas

@@ -35,7 +35,7 @@ def test_each_critic_step_reads_a_real_batch_of_its_own():
         seen.append(np.array(real))
         return tf.constant(0.0)
 
-    gan = gan_with(n_critic=3, d_penalty=record)
+    gan = gan_with(n_critic=3, objective=training.Objective(d_penalty=record))
     gan.run_eagerly = True
     batch = vectors(24)
     gan.train_step(tf.constant(batch))
@@ -111,8 +111,8 @@ def test_with_mixed_batches_the_generator_is_judged_under_mixed_batch_statistics
 def test_a_two_argument_generator_loss_is_given_the_real_scores_too():
     # The pairing loss (R3GAN): G's loss compares each generated score with the real
     # score of its partner, computed here by hand with the networks frozen.
-    gan = gan_with(lr=0.0, d_loss_fn=losses.relativistic_d_loss, g_loss_fn=losses.relativistic_g_loss)
-    assert gan.g_loss_reads_real
+    gan = gan_with(lr=0.0, objective=training.Objective(losses.relativistic_d_loss, losses.relativistic_g_loss))
+    assert gan.objective.g_loss_reads_real
     gan.run_eagerly = True
     real = tf.constant(vectors(8))
     fake = gan._generate(gan._step_noise(8, gan._noise_seed(gan.n_critic)), None, training=True)
@@ -120,7 +120,7 @@ def test_a_two_argument_generator_loss_is_given_the_real_scores_too():
     real_scores, fake_scores = gan.discriminator(real), gan.discriminator(fake)
     assert g_loss == pytest.approx(float(losses.relativistic_g_loss(real_scores, fake_scores)), rel=1e-5)
     assert g_loss != pytest.approx(float(losses.non_saturating_g_loss(fake_scores)), rel=1e-3)
-    assert not gan_with(g_loss_fn=losses.non_saturating_g_loss).g_loss_reads_real
+    assert not training.Objective(g_loss=losses.non_saturating_g_loss).g_loss_reads_real
 
 
 def test_a_gan_with_its_own_generator_terms_refuses_a_two_argument_generator_loss():
@@ -128,7 +128,8 @@ def test_a_gan_with_its_own_generator_terms_refuses_a_two_argument_generator_los
     acgan = training.ACGAN(models.make_conditional_generator(8, 10),
                            models.make_two_head_discriminator(10), num_classes=10)
     with pytest.raises(ValueError, match="ACGAN adds its own terms to the generator's loss"):
-        acgan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), g_loss_fn=losses.relativistic_g_loss)
+        acgan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(),
+                      training.Objective(g_loss=losses.relativistic_g_loss))
 
 
 def test_discriminator_pauses_while_its_loss_is_below_the_threshold():
@@ -141,8 +142,8 @@ def test_discriminator_pauses_while_its_loss_is_below_the_threshold():
 
 
 def test_feature_matching_and_a_generator_penalty_make_the_generator_loss():
-    gan = gan_with(d_with_features(), lr=0.0, feature_matching=True,
-                   g_penalty=lambda gan, real, fake: tf.constant(0.25))
+    gan = gan_with(d_with_features(), lr=0.0, objective=training.Objective(
+        feature_matching=losses.feature_matching_loss, g_penalty=lambda gan, real, fake: tf.constant(0.25)))
     batch = tf.constant(vectors(16))
     logs = gan.train_step(batch)
     fake = gan.generator(gan.sample_noise(16, gan._noise_seed(1) - [0, 2]), training=True)
@@ -153,7 +154,7 @@ def test_feature_matching_and_a_generator_penalty_make_the_generator_loss():
 def test_tricks_train_through_fit():
     x = vectors(96)
     averaging = tricks.HistoricalAveraging("generator", weight=1e-2)
-    gan = gan_with(d_penalty=tricks.R1Penalty(1.0), g_penalty=averaging)
+    gan = gan_with(objective=training.Objective(d_penalty=tricks.R1Penalty(1.0), g_penalty=averaging))
     batches = callbacks.SeededEpochs(x, 16, seed=0)
     history = gan.fit(batches.dataset, epochs=2, verbose=0, callbacks=[batches, averaging])
     assert np.isfinite(history.history["g_loss"]).all() and int(gan.step.numpy()) == 12
@@ -167,11 +168,18 @@ def test_bad_hook_arguments_are_rejected():
         gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), **args)
 
     with pytest.raises(ValueError, match="feature_matching needs a discriminator"):
-        compile_with(feature_matching=True)
+        compile_with(objective=training.Objective(feature_matching=losses.feature_matching_loss))
     with pytest.raises(TypeError, match="augment must be callable"):
         compile_with(augment="translate")
     with pytest.raises(TypeError, match="d_penalty must be callable"):
-        compile_with(d_penalty=1.0)
+        training.Objective(d_penalty=1.0)
+    with pytest.raises(TypeError, match="feature_matching must be callable .*losses.feature_matching_loss"):
+        training.Objective(feature_matching=True)
+    with pytest.raises(TypeError, match="d_loss must be a loss function"):
+        training.Objective(d_loss="bce")
+    for weight in (-1.0, float("nan"), True, "10"):
+        with pytest.raises(ValueError, match="gradient_penalty must be a finite weight >= 0"):
+            training.Objective(gradient_penalty=weight)
     three = keras.Model(inputs := keras.Input((6,)), [keras.layers.Dense(1)(inputs)] * 3)
     with pytest.raises(ValueError, match="scores, or \\[scores, features\\]"):
         training.GAN(models.make_mlp(LATENT, 6, (8,)), three)

@@ -44,7 +44,7 @@ def test_tricks_combine_and_the_base_recipe_stays_unchanged():
     assert sum(isinstance(layer, keras.layers.SpectralNormalization) for layer in gan.discriminator.layers) == 4
     assert isinstance(callbacks[-1], tricks.GeneratorEMA)
     assert sum(isinstance(c, tricks.HistoricalAveraging) for c in callbacks) == 2
-    assert gan.d_penalty is not None and gan.g_penalty is not None
+    assert gan.objective.d_penalty is not None and gan.objective.g_penalty is not None
     assert base.d_options == {} and base.penalties == {"d": [], "g": []} and base.tricks == ()
 
 
@@ -104,12 +104,12 @@ def test_r3gan_is_the_pairing_loss_with_r1_and_r2_on_residual_networks():
     assert any(isinstance(layer, models.ResidualBlock) for layer in gan.discriminator.layers)
     assert not any(isinstance(layer, keras.layers.BatchNormalization)
                    for network in (gan.generator, gan.discriminator) for layer in network.layers)
-    assert gan.d_loss_fn is losses.relativistic_d_loss and gan.g_loss_reads_real
+    assert gan.objective.d_loss is losses.relativistic_d_loss and gan.objective.g_loss_reads_real
     assert float(gan.d_optimizer.beta_1) == 0.0 and float(gan.d_optimizer.beta_2) == 0.99
     assert isinstance(callbacks[-1], tricks.GeneratorEMA)
     # The D penalty is R1 on the real batch plus R2 on the generated one, gamma 0.5 each.
     real, fake = (tf.random.stateless_normal((4, 28, 28, 1), seed=(s, 0)) for s in (1, 2))
     expected = (penalties.R1Penalty(0.5)(gan, real, fake) + penalties.R2Penalty(0.5)(gan, real, fake))
-    assert float(gan.d_penalty(gan, real, fake)) == pytest.approx(float(expected), rel=1e-6)
+    assert float(gan.objective.d_penalty(gan, real, fake)) == pytest.approx(float(expected), rel=1e-6)
     history = gan.fit(one_batch(recipe), epochs=1, verbose=0, callbacks=callbacks)
     assert np.isfinite(history.history["d_loss"]).all()

@@ -198,9 +198,11 @@ def test_began_and_ssgan_refuse_the_gan_options_their_own_steps_ignore():
     from test_ssgan import tiny_ssgan
 
     adam = keras.optimizers.Adam
-    with pytest.raises(ValueError, match=r"BEGAN.compile does not take d_penalty, n_critic: BEGAN's losses"):
-        small_began().compile(adam(), adam(), n_critic=2, d_penalty=lambda gan, r, f: 0.0)
+    with pytest.raises(ValueError, match=r"BEGAN.compile does not take n_critic, objective: BEGAN's losses"):
+        small_began().compile(adam(), adam(), n_critic=2, objective=training.Objective())
     with pytest.raises(ValueError, match=r"SSGAN.compile does not take augment: the classifier's update"):
         tiny_ssgan(augment=lambda images, seed: images)
+    with pytest.raises(ValueError, match=r"SSGAN's objective takes no gradient_penalty, d_penalty: the classifier"):
+        tiny_ssgan(objective=training.Objective(gradient_penalty=1.0, d_penalty=lambda gan, r, f: 0.0))
     with pytest.raises(TypeError, match=r"unexpected keyword arguments \['n_critics'\]"):
         small_began().compile(adam(), adam(), n_critics=2)

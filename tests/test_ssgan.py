@@ -108,8 +108,8 @@ def test_the_unsupervised_weight_scales_its_share_of_the_classifier_update():
     assert any(not np.allclose(a, b) for a, b in zip(moved[0.0], moved[1.0]))
 
 
-def test_without_feature_matching_the_generator_minimises_g_loss_fn_on_the_real_logit():
-    gan = tiny_ssgan(lr=0.0, feature_matching=False)
+def test_without_feature_matching_the_generator_minimises_g_loss_on_the_real_logit():
+    gan = tiny_ssgan(lr=0.0, objective=training.Objective())
     x, y = toy_problem()
     unlabelled = tf.constant(x[6:16])
     logs = gan.train_step(((tf.constant(x[:6]), tf.constant(y[:6])), unlabelled))

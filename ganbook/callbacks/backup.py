@@ -18,8 +18,10 @@ from ganbook.callbacks.records import _Periodic
 
 # Settings of a GAN that change what a step computes; a checkpoint must match them all.
 _RUN_ATTRIBUTES = ("seed", "prior", "latent_dim", "codes", "code_scale", "continuous_codes",
-                   "condition_classes", "n_critic", "gradient_penalty_weight", "feature_matching", "mixed_batches",
-                   "d_loss_threshold", "gamma", "lambda_k")
+                   "condition_classes", "n_critic", "mixed_batches", "d_loss_threshold", "gamma", "lambda_k")
+# The parts of a GAN's objective that a checkpoint must match (its penalties are objects
+# with state of their own, which the run's callbacks and weights carry).
+_OBJECTIVE_PARTS = ("d_loss", "g_loss", "gradient_penalty", "feature_matching")
 
 
 def _describe(value: Any) -> Any:
@@ -40,7 +42,7 @@ def _describe(value: Any) -> Any:
 def run_fingerprint(model: keras.Model, settings: dict | None = None) -> dict:
     """What identifies a run: the model's class and weight shapes, each optimizer's class
     and configuration (its learning rate or schedule included), the GAN's settings and
-    losses, and the caller's ``settings`` (batch size, data size, epochs, ...)."""
+    objective (its losses), and the caller's ``settings`` (batch size, data size, epochs, ...)."""
     attributes = vars(model)
     optimizers = {name: {"class": type(opt).__name__,
                          **{k: v for k, v in opt.get_config().items() if k != "name"}}
@@ -51,6 +53,8 @@ def run_fingerprint(model: keras.Model, settings: dict | None = None) -> dict:
     fingerprint = {"model": type(model).__name__,
                    "weight_shapes": [list(w.shape) for w in model.weights],
                    "optimizers": optimizers, "losses": losses,
+                   "objective": {part: getattr(attributes["objective"], part) for part in _OBJECTIVE_PARTS}
+                   if "objective" in attributes else None,
                    "attributes": {name: attributes[name] for name in _RUN_ATTRIBUTES
                                   if name in attributes},
                    "settings": dict(settings or {})}

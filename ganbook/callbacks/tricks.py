@@ -30,7 +30,7 @@ class HistoricalAveraging(keras.callbacks.Callback):
     """λ Σ ‖θ - θ̄‖², θ̄ the running mean of a player's past weights (Salimans et al., 2016).
 
     ``player`` is ``"discriminator"`` or ``"generator"``.  As a callback it updates θ̄
-    after every step; as a penalty (``GAN.compile(d_penalty=...)`` or ``g_penalty=``)
+    after every step; as a penalty (``training.Objective(d_penalty=...)`` or ``g_penalty=``)
     it adds the term to that player's loss, pulling it back towards its history.
     """
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
 import keras
 import numpy as np
 import tensorflow as tf
 
 from ganbook import losses
 from ganbook.training.gan import GAN
+from ganbook.training.objective import Objective
 from ganbook.training.replicas import mean_over_replicas
 
 
@@ -37,19 +36,20 @@ class _TwoHeadGAN(GAN):
         self.has_features = False  # D's second output is the head, not features to match
         self.head_tracker = keras.metrics.Mean(name=f"{self.head_name}_loss")
 
-    def compile(self, d_optimizer, g_optimizer, d_loss_fn: Callable = losses.bce_d_loss,
-                g_loss_fn: Callable = losses.non_saturating_g_loss, head_weight: float = 1.0, **options):
-        """Set the optimizers, the adversarial losses (on the first head's logits) and
-        ``head_weight``, the weight of the second head's cross-entropy in both losses.
+    def compile(self, d_optimizer, g_optimizer, objective: Objective = Objective(), head_weight: float = 1.0,
+                **options):
+        """Set the optimizers, the objective (its adversarial losses work on the first
+        head's logits) and ``head_weight``, the weight of the second head's cross-entropy
+        in both losses.
 
-        ``options`` are those of ``GAN.compile`` (``n_critic``, ``gradient_penalty_weight``,
-        ``d_penalty``, ``augment``, ``jit_compile``, ...), except ``feature_matching``."""
+        ``options`` are those of ``GAN.compile`` (``n_critic``, ``augment``, ``jit_compile``,
+        ...); an objective with feature matching is refused."""
         if not head_weight >= 0:
             raise ValueError(f"head_weight must be >= 0, got {head_weight}")
-        if options.get("feature_matching"):
+        if isinstance(objective, Objective) and objective.feature_matching is not None:
             raise ValueError(f"feature_matching is not available for {type(self).__name__}: its "
                              f"discriminator's second output is the {self.head_name} head, not features")
-        super().compile(d_optimizer, g_optimizer, d_loss_fn, g_loss_fn, **options)
+        super().compile(d_optimizer, g_optimizer, objective, **options)
         self.head_weight = float(head_weight)
 
     @property

@@ -39,7 +39,7 @@ class BEGAN(GAN):
         """Set the two optimizers, the diversity ratio ``gamma`` (lower: sharper images,
         less variety), the rate ``lambda_k`` of k's update and k's starting value.
 
-        The other options of ``GAN.compile`` (losses, penalties, ``n_critic``, ...) are
+        The other options of ``GAN.compile`` (its objective, ``n_critic``, ...) are
         refused with a reason: BEGAN's objective is its own."""
         self._refuse_options(options, "BEGAN's losses are reconstruction errors of its autoencoder, "
                                       "balanced by k, in a step of its own that these options do not reach")

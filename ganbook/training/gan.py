@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-from typing import Callable
 
 import keras
 import numpy as np
@@ -14,6 +13,7 @@ from ganbook._checks import check_labels, check_positive_int, is_integer
 from ganbook._quiet import take_int32_notice
 from ganbook.models.layers import Pack
 from ganbook.training.latent import PRIORS, LatentSampling, seed_offset
+from ganbook.training.objective import Objective
 from ganbook.training.replicas import for_gradients, mean_over_replicas, replica_seed, replicas
 
 
@@ -21,16 +21,6 @@ def _input_shapes(network: keras.Model) -> list[tuple]:
     # The shape of each input of a network (one or several).
     shapes = network.input_shape
     return shapes if isinstance(shapes, list) else [shapes]
-
-
-def _required_arguments(fn: Callable) -> int:
-    # How many positional arguments `fn` needs (those without a default).
-    try:
-        parameters = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):  # a builtin without a signature: the usual one-argument loss
-        return 1
-    return sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-               for p in parameters)
 
 
 class GAN(LatentSampling, keras.Model):
@@ -117,31 +107,20 @@ class GAN(LatentSampling, keras.Model):
         self.built = True  # both networks are built; the GAN adds no layers of its own
         take_int32_notice()  # before any gradient of an upsampling layer prints it mid-training
 
-    def compile(self, d_optimizer, g_optimizer, d_loss_fn: Callable = losses.bce_d_loss,
-                g_loss_fn: Callable = losses.non_saturating_g_loss, n_critic: int = 1,
-                gradient_penalty_weight: float = 0.0, clip_weights: float | None = None,
-                d_penalty: Callable | None = None, g_penalty: Callable | None = None,
-                augment: Callable | None = None, feature_matching: bool = False,
-                feature_loss_fn: Callable = losses.feature_matching_loss,
-                mixed_batches: bool = False, d_loss_threshold: float | None = None,
-                jit_compile: bool = False, steps_per_execution: int = 1):
-        """Set the two optimizers, the losses and the training tricks in use.
+    def compile(self, d_optimizer, g_optimizer, objective: Objective = Objective(), n_critic: int = 1,
+                clip_weights: float | None = None, augment=None, mixed_batches: bool = False,
+                d_loss_threshold: float | None = None, jit_compile: bool = False, steps_per_execution: int = 1):
+        """Set the two optimizers, the objective and how the discriminator is trained.
 
-        ``d_loss_fn(real_scores, fake_scores)`` and ``g_loss_fn(fake_scores)`` work on the
-        discriminator's raw scores (see ``ganbook.losses``); a ``g_loss_fn`` with two
-        arguments, such as ``losses.relativistic_g_loss``, is given ``(real_scores,
-        fake_scores)``, D's scores on a real batch beside G's.  ``n_critic`` D steps per G
-        step, each on **its own** real batch: every batch then holds ``n_critic`` real
-        batches, which the step splits (WGAN's algorithm).  ``gradient_penalty_weight`` > 0
-        adds WGAN-GP's penalty to the D loss; ``clip_weights`` clips D's weights after every
-        D step (the original WGAN).  The rest are the tricks of ``ganbook.tricks``:
+        ``objective`` (a ``training.Objective``) holds both players' losses and their
+        regularisers: the cross-entropy pair by default, WGAN-GP's losses and gradient
+        penalty, an R1 penalty, feature matching.  ``n_critic`` D steps per G step, each on
+        **its own** real batch: every batch then holds ``n_critic`` real batches, which the
+        step splits (WGAN's algorithm); ``clip_weights`` clips D's weights after every D
+        step (the original WGAN).  The rest are tricks of ``ganbook.tricks``:
 
-        - ``d_penalty(gan, real, fake)`` / ``g_penalty(gan, real, fake)``: scalars added
-          to a player's loss (an R1 penalty, historical averaging);
         - ``augment(images, seed)``: applied to every image D sees, real and generated,
           in both players' steps (DiffAugment);
-        - ``feature_matching``: the generator matches the batch means of D's features
-          (``feature_loss_fn``) instead of fooling D; D must return [scores, features];
         - ``mixed_batches``: D scores real and generated images in one batch, so batch
           normalisation in D sees both, in D's step and in G's alike (the default scores
           them separately);
@@ -154,37 +133,32 @@ class GAN(LatentSampling, keras.Model):
                 raise TypeError(f"{name} must be a keras optimizer, got {type(optimizer).__name__}")
         if d_optimizer is g_optimizer:
             raise ValueError("d_optimizer and g_optimizer must be two different optimizer objects")
-        for name, fn in (("d_loss_fn", d_loss_fn), ("g_loss_fn", g_loss_fn),
-                         ("feature_loss_fn", feature_loss_fn), ("d_penalty", d_penalty or len),
-                         ("g_penalty", g_penalty or len), ("augment", augment or len)):
-            if not callable(fn):
-                raise TypeError(f"{name} must be callable, got {fn!r}")
+        if not isinstance(objective, Objective):
+            raise TypeError("objective must be a training.Objective, e.g. "
+                            f"Objective(d_loss=losses.hinge_d_loss, g_loss=losses.hinge_g_loss), got {objective!r}")
+        if augment is not None and not callable(augment):
+            raise TypeError(f"augment must be callable, got {augment!r}")
         check_positive_int("n_critic", n_critic)
-        if not gradient_penalty_weight >= 0:
-            raise ValueError(f"gradient_penalty_weight must be >= 0, got {gradient_penalty_weight}")
         if clip_weights is not None and not clip_weights > 0:
             raise ValueError(f"clip_weights must be positive or None, got {clip_weights}")
-        if feature_matching and not self.has_features:
+        if objective.feature_matching is not None and not self.has_features:
             raise ValueError("feature_matching needs a discriminator that returns [scores, features]")
         if mixed_batches and any(isinstance(layer, Pack) for layer in self.discriminator.layers):
             raise ValueError("mixed_batches cannot be used with a packing discriminator: it would pack real "
                              "and generated images together; score them apart (the default)")
-        g_loss_reads_real = _required_arguments(g_loss_fn) == 2
-        if g_loss_reads_real and type(self)._g_loss is not GAN._g_loss:
+        if objective.g_loss_reads_real and type(self)._g_loss is not GAN._g_loss:
             raise ValueError(f"{type(self).__name__} adds its own terms to the generator's loss, which takes "
-                             "D's scores on the generated batch only; a g_loss_fn of (real, fake) scores "
+                             "D's scores on the generated batch only; a g_loss of (real, fake) scores "
                              "works with training.GAN")
         super().compile(optimizer=None, jit_compile=jit_compile, steps_per_execution=steps_per_execution)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         # Built now, so that their state exists before a checkpoint is restored into it.
         d_optimizer.build(self.discriminator.trainable_variables)
         g_optimizer.build(self.generator.trainable_variables)
-        self.d_loss_fn, self.g_loss_fn, self.g_loss_reads_real = d_loss_fn, g_loss_fn, g_loss_reads_real
+        self.objective = objective
         self.n_critic = n_critic
-        self.gradient_penalty_weight = float(gradient_penalty_weight)
         self.clip_weights = clip_weights
-        self.d_penalty, self.g_penalty, self.augment = d_penalty, g_penalty, augment
-        self.feature_matching, self.feature_loss_fn = bool(feature_matching), feature_loss_fn
+        self.augment = augment
         self.mixed_batches = bool(mixed_batches)
         self.d_loss_threshold = None if d_loss_threshold is None else float(d_loss_threshold)
 
@@ -331,6 +305,11 @@ class GAN(LatentSampling, keras.Model):
         # What D sees of a batch: the images, augmented when a trick asks for it.
         return images if self.augment is None else self.augment(images, seed)
 
+    def critic_scores(self, images, labels=None) -> tf.Tensor:
+        """D's real-vs-generated scores of ``images`` (given their labels when conditional),
+        in training mode, as its step sees them."""
+        return self.score(self._discriminate(images, labels))
+
     def _discriminate_both(self, real, fake, labels):
         # D's outputs on the real and the generated batch, in one call or two.
         if not self.mixed_batches:
@@ -343,11 +322,11 @@ class GAN(LatentSampling, keras.Model):
     def _d_loss(self, real_out, fake_out, noise, labels) -> tf.Tensor:
         # D's objective on its outputs for the real and the generated batch (made from
         # `noise` and `labels`); the two-head GANs add their head's cross-entropy.
-        return self.d_loss_fn(self.score(real_out), self.score(fake_out))
+        return self.objective.d_loss(self.score(real_out), self.score(fake_out))
 
     def _g_loss(self, fake_out, noise, labels) -> tf.Tensor:
         # G's objective on D's outputs for its batch, when it does not match features.
-        return self.g_loss_fn(self.score(fake_out))
+        return self.objective.g_loss(self.score(fake_out))
 
     def _d_step(self, real, labels, k: int) -> tf.Tensor:
         seed = self._noise_seed(k)
@@ -358,12 +337,7 @@ class GAN(LatentSampling, keras.Model):
             real, fake = self._seen(real, seed_offset(seed, 2)), self._seen(fake, seed_offset(seed, 3))
             real_out, fake_out = self._discriminate_both(real, fake, labels)
             d_loss = self._d_loss(real_out, fake_out, noise, labels)
-            if self.gradient_penalty_weight:
-                critic = lambda x: self.score(self._discriminate(x, labels))  # noqa: E731
-                d_loss += self.gradient_penalty_weight * losses.gradient_penalty(
-                    critic, real, fake, seed=seed_offset(seed, 1))
-            if self.d_penalty is not None:
-                d_loss += self.d_penalty(self, real, fake)
+            d_loss = self.objective.add_d_regularisers(d_loss, self, real, fake, labels, seed)
             replicas_share = for_gradients(d_loss)  # inside the tape: it is differentiated
         variables = self.discriminator.trainable_variables
         gradients = tape.gradient(replicas_share, variables)
@@ -392,16 +366,15 @@ class GAN(LatentSampling, keras.Model):
                 real_out, fake_out = self._discriminate_both(self._seen(real, seed_offset(seed, 2)), fake_seen, labels)
             else:
                 fake_out = self._discriminate(fake_seen, labels)
-                if self.feature_matching or self.g_loss_reads_real:
+                if self.objective.feature_matching is not None or self.objective.g_loss_reads_real:
                     real_out = self._discriminate(self._seen(real, seed_offset(seed, 2)), labels)
-            if self.feature_matching:
-                g_loss = self.feature_loss_fn(self._features(real_out), self._features(fake_out))
-            elif self.g_loss_reads_real:
-                g_loss = self.g_loss_fn(self.score(real_out), self.score(fake_out))
+            if self.objective.feature_matching is not None:
+                g_loss = self.objective.feature_matching(self._features(real_out), self._features(fake_out))
+            elif self.objective.g_loss_reads_real:
+                g_loss = self.objective.g_loss(self.score(real_out), self.score(fake_out))
             else:
                 g_loss = self._g_loss(fake_out, noise, labels)
-            if self.g_penalty is not None:
-                g_loss += self.g_penalty(self, real, fake)
+            g_loss = self.objective.add_g_regularisers(g_loss, self, real, fake)
             replicas_share = for_gradients(g_loss)
         variables = self.generator.trainable_variables
         self.g_optimizer.apply_gradients(zip(tape.gradient(replicas_share, variables), variables))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
 import keras
 import numpy as np
 import tensorflow as tf
 
 from ganbook import losses
 from ganbook.training.gan import GAN
+from ganbook.training.objective import Objective
 from ganbook.training.replicas import for_gradients, mean_over_replicas
+
+# Salimans et al.'s objective: the generator matches the classifier's features.
+FEATURE_MATCHING = Objective(feature_matching=losses.feature_matching_loss)
 
 
 class SSGAN(GAN):
@@ -19,7 +21,7 @@ class SSGAN(GAN):
     ``classifier`` maps an image to ``[logits, features]``: K class logits, and the
     features of its last hidden layer.  A (K+1)-th class, "generated", has its logit
     fixed at 0, so the classifier's real-vs-generated score is ``losses.real_logit``
-    (logsumexp of the K logits) and ``d_loss_fn`` / ``g_loss_fn`` of ``GAN`` apply to it
+    (logsumexp of the K logits) and the losses of an ``Objective`` apply to it
     unchanged.  Each training batch is ``((labelled images, labels), unlabelled images)``,
     as ``callbacks.SeededEpochs(..., labelled=(images, labels))`` delivers it; the
     labels of the unlabelled images are never read.  ``evaluate((images, labels))`` and
@@ -45,26 +47,29 @@ class SSGAN(GAN):
         """The classifier's K classes, which the labelled batch's labels index."""
         return self.num_classes
 
-    def compile(self, d_optimizer, g_optimizer, feature_matching: bool = True,
-                unsupervised_weight: float = 1.0, d_loss_fn: Callable = losses.bce_d_loss,
-                g_loss_fn: Callable = losses.non_saturating_g_loss,
-                feature_loss_fn: Callable = losses.feature_matching_loss, jit_compile: bool = False,
-                steps_per_execution: int = 1, **options):
-        """Set the optimizers and the losses.
+    def compile(self, d_optimizer, g_optimizer, objective: Objective = FEATURE_MATCHING,
+                unsupervised_weight: float = 1.0, jit_compile: bool = False, steps_per_execution: int = 1,
+                **options):
+        """Set the optimizers and the objective.
 
         The classifier minimises ``supervised_loss`` on the labelled batch plus
-        ``unsupervised_weight`` times ``d_loss_fn`` on the real-vs-generated logits of
-        the unlabelled and the generated batch.  The generator minimises
-        ``feature_loss_fn(real_features, fake_features)`` (``feature_matching=True``)
-        or ``g_loss_fn`` on its samples' real-vs-generated logits.  The other options of
-        ``GAN.compile`` (penalties, ``n_critic``, ...) are refused with a reason.
+        ``unsupervised_weight`` times the objective's ``d_loss`` on the real-vs-generated
+        logits of the unlabelled and the generated batch.  The generator minimises the
+        objective's ``feature_matching`` loss of (real features, generated features) when
+        it has one (the default, ``FEATURE_MATCHING``), or its ``g_loss`` on its samples'
+        real-vs-generated logits.  Penalties in the objective, and the other options of
+        ``GAN.compile`` (``n_critic``, ``augment``, ...), are refused with a reason.
         """
-        self._refuse_options(options, "the classifier's update (labelled, unlabelled and generated "
-                                      "batches) is a step of its own that these options do not reach")
+        reason = ("the classifier's update (labelled, unlabelled and generated batches) is a step of its "
+                  "own that these options do not reach")
+        self._refuse_options(options, reason)
+        if isinstance(objective, Objective):
+            penalties = [name for name in ("gradient_penalty", "d_penalty", "g_penalty") if getattr(objective, name)]
+            if penalties:
+                raise ValueError(f"SSGAN's objective takes no {', '.join(penalties)}: {reason}")
         if not unsupervised_weight >= 0:
             raise ValueError(f"unsupervised_weight must be >= 0, got {unsupervised_weight}")
-        super().compile(d_optimizer, g_optimizer, d_loss_fn, g_loss_fn, feature_matching=feature_matching,
-                        feature_loss_fn=feature_loss_fn, jit_compile=jit_compile,
+        super().compile(d_optimizer, g_optimizer, objective, jit_compile=jit_compile,
                         steps_per_execution=steps_per_execution)
         self.unsupervised_weight = float(unsupervised_weight)
 
@@ -83,7 +88,7 @@ class SSGAN(GAN):
             real_out = self.discriminator(unlabelled, training=True)
             fake_out = self.discriminator(self.generator(noise, training=True), training=True)
             supervised = losses.supervised_loss(labelled_logits, labels)
-            unsupervised = self.d_loss_fn(self.score(real_out), self.score(fake_out))
+            unsupervised = self.objective.d_loss(self.score(real_out), self.score(fake_out))
             replicas_share = for_gradients(supervised + self.unsupervised_weight * unsupervised)
         variables = self.discriminator.trainable_variables
         self.d_optimizer.apply_gradients(zip(tape.gradient(replicas_share, variables), variables))

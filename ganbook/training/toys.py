@@ -12,6 +12,7 @@ import tensorflow as tf
 from ganbook import callbacks, losses, models, toy
 from ganbook._checks import check_positive_int
 from ganbook.training.gan import GAN
+from ganbook.training.objective import Objective
 from ganbook.training.optimizers import decayed_adam
 
 
@@ -67,8 +68,8 @@ def make_toy_gan(loss: str, seed: int, steps: int, latent_dim: int = 2, hidden: 
             return keras.optimizers.RMSprop(keras.optimizers.schedules.CosineDecay(rate, updates))
         return decayed_adam(rate, updates, beta_1=setup.beta_1, beta_2=setup.beta_2)
 
-    gan.compile(optimizer(steps * setup.n_critic), optimizer(steps), setup.d_loss, setup.g_loss,
-                n_critic=setup.n_critic, gradient_penalty_weight=setup.gradient_penalty_weight,
+    objective = Objective(setup.d_loss, setup.g_loss, gradient_penalty=setup.gradient_penalty_weight)
+    gan.compile(optimizer(steps * setup.n_critic), optimizer(steps), objective, n_critic=setup.n_critic,
                 clip_weights=setup.clip_weights, steps_per_execution=_steps_per_execution(steps))
     return gan
 
