@@ -82,7 +82,7 @@ class Recipe:
 
     def _optimizer(self, learning_rate: float, steps: int, kind: str):
         if kind == "sgd":
-            rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps) if self.decay else learning_rate
+            rate = training.decayed_rate(learning_rate, steps if self.decay else None)
             return keras.optimizers.SGD(rate, momentum=self.d_momentum, global_clipnorm=self.clip_norm)
         return training.decayed_adam(learning_rate, steps if self.decay else None, *self.betas,
                                      global_clipnorm=self.clip_norm)

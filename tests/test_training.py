@@ -256,3 +256,14 @@ def test_decayed_adam_falls_on_a_cosine_to_zero_or_stays_constant():
         training.decayed_adam(1e-3, 0)
     with pytest.raises(ValueError, match="learning_rate must be > 0"):
         training.decayed_adam(0.0, 10)
+
+
+def test_every_optimizer_of_the_package_decays_through_one_helper():
+    schedule = training.decayed_rate(3e-3, 40)
+    assert float(schedule(20)) == pytest.approx(1.5e-3) and float(schedule(40)) == pytest.approx(0.0, abs=1e-12)
+    assert training.decayed_rate(3e-3, None) == 3e-3
+    rmsprop = training.make_toy_gan("wgan_clip", seed=0, steps=10).d_optimizer
+    assert isinstance(rmsprop.learning_rate if callable(rmsprop.learning_rate) else rmsprop._learning_rate,
+                      keras.optimizers.schedules.CosineDecay)
+    with pytest.raises(ValueError, match="learning_rate must be > 0"):
+        training.decayed_rate(-1.0, 10)

@@ -10,7 +10,7 @@ both losses and their regularisers, which the step adds without knowing which ex
 classifies.  ``ACGAN`` and ``InfoGAN`` (``training.auxiliary``) give the discriminator a
 second head that names the class, or the latent code, of an image; ``BEGAN``
 (``training.began``) makes it an autoencoder.  ``training.toys`` trains small GANs on
-the 2-D toys.  ``decayed_adam`` is the optimizer set-up the chapters and benchmarks share.
+the 2-D toys.  ``decayed_rate`` / ``decayed_adam`` are the optimizer set-up the package and benchmarks share.
 Resuming is Keras' own ``keras.callbacks.BackupAndRestore``: a GAN stores its step
 counter, both optimizers and both networks in the model's weights, and draws its noise
 from the step counter, so a resumed run repeats exactly what an uninterrupted one does.
@@ -24,10 +24,10 @@ from ganbook.training.auxiliary import ACGAN, InfoGAN
 from ganbook.training.began import BEGAN
 from ganbook.training.gan import GAN, PRIORS
 from ganbook.training.objective import Objective
-from ganbook.training.optimizers import decayed_adam
+from ganbook.training.optimizers import decayed_adam, decayed_rate
 from ganbook.training.ssgan import FEATURE_MATCHING, SSGAN
 from ganbook.training.toys import TOY_SETUPS, ToySetup, make_toy_gan, run_toy, train_on_toy
 
 __all__ = ["ACGAN", "BEGAN", "FEATURE_MATCHING", "GAN", "InfoGAN", "Objective", "PRIORS", "SSGAN", "TOY_SETUPS",
-           "ToySetup", "decayed_adam",
+           "ToySetup", "decayed_adam", "decayed_rate",
            "make_toy_gan", "replicas", "run_toy", "train_on_toy"]

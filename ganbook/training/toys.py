@@ -13,7 +13,7 @@ from ganbook import callbacks, losses, models, toy
 from ganbook._checks import check_positive_int
 from ganbook.training.gan import GAN
 from ganbook.training.objective import Objective
-from ganbook.training.optimizers import decayed_adam
+from ganbook.training.optimizers import decayed_adam, decayed_rate
 
 
 class ToySetup(NamedTuple):
@@ -65,7 +65,7 @@ def make_toy_gan(loss: str, seed: int, steps: int, latent_dim: int = 2, hidden: 
 
     def optimizer(updates):
         if setup.optimizer == "rmsprop":
-            return keras.optimizers.RMSprop(keras.optimizers.schedules.CosineDecay(rate, updates))
+            return keras.optimizers.RMSprop(decayed_rate(rate, updates))
         return decayed_adam(rate, updates, beta_1=setup.beta_1, beta_2=setup.beta_2)
 
     objective = Objective(setup.d_loss, setup.g_loss, gradient_penalty=setup.gradient_penalty_weight)
