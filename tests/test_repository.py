@@ -136,3 +136,10 @@ def test_pins_are_exact_and_environment_yml_uses_them():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "-r requirements.lock" in pip_section
+
+
+def test_the_glance_footer_takes_the_machine_and_the_data_from_the_results(monkeypatch):
+    update_readme = load_tool("update_readme")
+    stored = {"machine": "4 cores, Python 3", "data": "mnist: 100 train + 20 test images of shape (28, 28, 1)"}
+    monkeypatch.setattr(update_readme.tables, "load_results", lambda name: stored)
+    assert update_readme.glance_machine() == "On a 4-core CPU, MNIST (the 120-digit offline subset)"

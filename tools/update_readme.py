@@ -117,12 +117,25 @@ def reading_links() -> str:
             f"the first cell installs `ganbook` from [{repo['url']}]({repo['url']}).")
 
 
+GLANCE = (chapter_results, dcgan_time_to_quality, ssgan_mnist, family, toy_losses)
+GLANCE_FILES = ("keras_dcgan", "dcgan_time_to_quality", "ssgan_mnist", "family", "toy_losses")
+
+
+def glance_machine() -> str:
+    """The cores and the MNIST images of the glance rows' runs, as their files record them."""
+    stored = [tables.load_results(name) for name in GLANCE_FILES]
+    cores = sorted({match.group(1) for run in stored
+                    if (match := re.match(r"(\d+) cores", str(run.get("machine", ""))))})
+    sizes = re.match(r"mnist: ([\d,]+) train \+ ([\d,]+) test", stored[0]["data"])
+    digits = sum(int(size.replace(",", "")) for size in sizes.groups())
+    return f"On a {' or '.join(cores)}-core CPU, MNIST (the {digits:,}-digit offline subset)"
+
+
 def glance_table() -> str:
     """Five headline measurements, each from its benchmark's JSON."""
-    rows = [module.glance_row() for module in (chapter_results, dcgan_time_to_quality, ssgan_mnist, family,
-                                               toy_losses)]
+    rows = [module.glance_row() for module in GLANCE]
     return "\n".join(["| what | measured | file |", "|---|---|---|", *rows, "",
-                      "On a 2-core CPU, MNIST (the 10,000-digit offline subset), `full` profile sizes; the "
+                      f"{glance_machine()}, `full` profile sizes; the "
                       "files are in `ganbook/assets/results/`, and each row's table, with its machine and "
                       "date, is in [the results](benchmarks/README.md)."])
 
