@@ -19,8 +19,6 @@ from functools import partial
 from typing import Callable, NamedTuple
 
 import keras
-import numpy as np
-import tensorflow as tf
 
 from ganbook import callbacks as cbs
 from ganbook import data, losses, metrics, models, toy, training
@@ -297,10 +295,8 @@ def train_toy_recipe(recipe: Recipe, dist, seed: int, steps: int, batch_size: in
     if recipe.kind != "toy":
         raise ValueError(f"train_toy_recipe trains toy GANs, not a {recipe.kind!r} recipe")
     gan, callbacks = recipe.build(seed, steps)
-    points = dist.sample(steps * batch_size, seed=seed).astype(np.float32)
     start = time.perf_counter()
-    gan.fit(tf.data.Dataset.from_tensor_slices(points).batch(batch_size), epochs=1, verbose=0,
-            callbacks=[*callbacks, cbs.StopOnNonFinite()])
+    training.train_on_toy(gan, dist, steps, batch_size=batch_size, seed=seed, extra_callbacks=callbacks)
     generator = callbacks[-1].ema if recipe.ema else gan.generator
     samples = generator(gan.sample_noise(n_samples, (seed, -1)), training=False).numpy()
     return {"tricks": list(recipe.tricks), "seed": seed, **toy.mode_metrics(samples, dist),
