@@ -49,7 +49,7 @@ def chapter_parameters(chapter: str, book: Path = BOOK) -> dict:
 def chapter_budgets(chapter: str, book: Path = BOOK) -> dict:
     """The ``full`` value of every ``NAME = budget(full=..., smoke=...)`` in chapter ``chapter``:
     how long the chapter trains, as the rendered book runs it."""
-    _, cells = _code_cells(chapter, book)
+    name, cells = _code_cells(chapter, book)
     values = {}
     for cell in cells:
         # IPython's own transform turns `%pip` and `!` lines into Python first.
@@ -57,9 +57,17 @@ def chapter_budgets(chapter: str, book: Path = BOOK) -> dict:
             call = statement.value if isinstance(statement, ast.Assign) else None
             if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "budget"
                     and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
-                full = {keyword.arg: keyword.value for keyword in call.keywords}.get("full")
-                values[statement.targets[0].id] = ast.literal_eval(full)
+                values[statement.targets[0].id] = _full_value(call, f"{name}: {ast.unparse(statement)!r}")
     return values
+
+
+def _full_value(call: ast.Call, where: str):
+    # The literal a budget(...) call gives as full=, or a clear error.
+    full = {keyword.arg: keyword.value for keyword in call.keywords}.get("full")
+    try:
+        return ast.literal_eval(full)
+    except ValueError:
+        raise ValueError(f"{where}: the benchmarks read budget(full=<a literal>, smoke=...)") from None
 
 
 def _assigned(statement: ast.stmt, where: str) -> dict:

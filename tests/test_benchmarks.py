@@ -232,6 +232,10 @@ def test_the_family_benchmark_trains_as_long_as_the_chapters(tmp_path):
         "OTHER = min(3, 4)\nfrom ganbook import budget\n")})
     (book / "chapter.ipynb").write_text(json.dumps(chapter))
     assert chapter_budgets("chapter", book) == {"STEPS": 3000, "N": 8}
+    chapter["cells"].append({"cell_type": "code", "metadata": {}, "source": "M = budget(full=STEPS, smoke=1)"})
+    (book / "chapter.ipynb").write_text(json.dumps(chapter))
+    with pytest.raises(ValueError, match=r"chapter.ipynb: 'M = budget\(full=STEPS.*budget\(full=<a literal>"):
+        chapter_budgets("chapter", book)
 
 
 def test_book_objectives_build_each_kind_from_the_configuration():
