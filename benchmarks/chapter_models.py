@@ -50,10 +50,10 @@ def chapter_budgets(chapter: str, book: Path = BOOK) -> dict:
     """The ``full`` value of every ``NAME = budget(full=..., smoke=...)`` in chapter ``chapter``:
     how long the chapter trains, as the rendered book runs it."""
     name, cells = _code_cells(chapter, book)
+    as_python = TransformerManager().transform_cell  # IPython's own: `%pip` and `!` lines to Python
     values = {}
     for cell in cells:
-        # IPython's own transform turns `%pip` and `!` lines into Python first.
-        for statement in ast.parse(TransformerManager().transform_cell("".join(cell["source"]))).body:
+        for statement in ast.parse(as_python("".join(cell["source"]))).body:
             call = statement.value if isinstance(statement, ast.Assign) else None
             if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "budget"
                     and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):

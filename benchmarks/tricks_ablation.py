@@ -111,17 +111,21 @@ def best_sgd_setting(runs: list[dict], key: str, higher_is_better: bool) -> tupl
 # ------------------------------------------------- its tables in benchmarks/README.md
 
 def _tricks_table(part_name: str, headers: list[str], cells, footer: str) -> str:
-    """A table of one part of tricks_ablation.json: a row per trick, ``cells(runs)`` after its label."""
+    """A table of one part of tricks_ablation.json: a row per trick, ``cells(runs)`` after its label.
+
+    ``headers`` and ``footer`` are format strings of the file's fields and of the part's
+    ``steps``, ``seeds``, ``n_samples``, ``n_modes`` and ``floor``."""
     results = tables.load_results("tricks_ablation")
     part = results.get("parts", {}).get(part_name)
     if not part:
         return f"_No measurement yet: run `python benchmarks/tricks_ablation.py --parts {part_name}`._"
-    lines = ["| " + " | ".join(headers) + " |", "|---" * len(headers) + "|"]
+    runs = next(iter(part["rows"].values()))["runs"]
+    n_samples = runs[0].get("n", 0)
+    fields = {**results, "steps": part["steps"], "seeds": len(runs), "n_samples": n_samples,
+              "n_modes": runs[0].get("n_modes", 0), "floor": real_floor(n_samples)}
+    lines = ["| " + " | ".join(header.format(**fields) for header in headers) + " |", "|---" * len(headers) + "|"]
     lines += [f"| {label} | " + " | ".join(cells(row)) + " |" for label, row in part["rows"].items()]
-    seeds = len(next(iter(part["rows"].values()))["runs"])
-    n_samples = next(iter(part["rows"].values()))["runs"][0].get("n", 0)
-    return "\n".join(lines + ["", footer.format(steps=part["steps"], seeds=seeds, n_samples=n_samples,
-                                                 floor=real_floor(n_samples), **results)])
+    return "\n".join(lines + ["", footer.format(**fields)])
 
 
 def tricks_dcgan_table() -> str:
@@ -141,18 +145,12 @@ def tricks_dcgan_table() -> str:
 def tricks_grid_table() -> str:
     """Markdown table of every applicable trick alone on the 5x5 grid, from tricks_ablation.json."""
     return _tricks_table(
-        "grid", ["trick", f"modes covered (of {_grid_modes()})", "high-quality samples"],
+        "grid", ["trick", "modes covered (of {n_modes})", "high-quality samples"],
         lambda row: [mean_sd_cell(row["runs"], "modes_covered", digits=1),
                      mean_sd_cell(row["runs"], "high_quality", scale=100, digits=1, unit="%")],
         "The Losses chapter's toy GAN (`tricks.plain_toy_gan()`) with one trick at a time on the "
         "{grid[side]}x{grid[side]} grid (sigma {grid[std]}), {steps:,} steps, mean ± sd over {seeds} seeds, "
         "{n_samples:,} samples each. Same file as the table above.")
-
-
-def _grid_modes() -> int:
-    """How many modes the stored grid runs had to cover."""
-    rows = tables.load_results("tricks_ablation").get("parts", {}).get("grid", {}).get("rows", {})
-    return next(iter(rows.values()))["runs"][0]["n_modes"] if rows else 0
 
 
 def tricks_moonshot_table() -> str:

@@ -48,13 +48,12 @@ def run_fingerprint(model: keras.Model, settings: dict | None = None) -> dict:
                          **{k: v for k, v in opt.get_config().items() if k != "name"}}
                   for name, opt in sorted(attributes.items())
                   if isinstance(opt, keras.optimizers.Optimizer)}
-    losses = {name: fn for name, fn in sorted(attributes.items())
-              if name.endswith("loss_fn") and fn is not None}
+    objective = attributes.get("objective")
     fingerprint = {"model": type(model).__name__,
                    "weight_shapes": [list(w.shape) for w in model.weights],
-                   "optimizers": optimizers, "losses": losses,
-                   "objective": {part: getattr(attributes["objective"], part) for part in _OBJECTIVE_PARTS}
-                   if "objective" in attributes else None,
+                   "optimizers": optimizers,
+                   "objective": None if objective is None else {part: getattr(objective, part)
+                                                                for part in _OBJECTIVE_PARTS},
                    "attributes": {name: attributes[name] for name in _RUN_ATTRIBUTES
                                   if name in attributes},
                    "settings": dict(settings or {})}
