@@ -65,6 +65,21 @@ def cpu_name() -> str:
 
 # ------------------------------------------------- its tables in benchmarks/README.md
 
+# Issue 27's budget goals: seconds of a `full` run of these chapters on the book's 2-core machine.
+BUDGET_GOALS = {"semi_supervised_gan": 600, "conditional_gans": 360, "wgan_began": 360}
+
+
+def budget_goal_line(chapters: dict) -> str:
+    """The budget goals, and each goal chapter's last `full` time against its goal."""
+    parts = []
+    for chapter, goal in BUDGET_GOALS.items():
+        seconds = chapters.get(chapter, {}).get("full_seconds")
+        verdict = ("not measured" if seconds is None
+                   else f"{duration(seconds)}, {'met' if seconds <= goal else 'not met'}")
+        parts.append(f"{chapter} within {duration(goal)}: {verdict}")
+    return "**Budget goals** for the `full` profile on this machine: " + "; ".join(parts) + "."
+
+
 def profile_times_table() -> str:
     """Markdown table of chapter run times per profile, from profile_times.json."""
     results = tables.load_results("profile_times")
@@ -77,6 +92,7 @@ def profile_times_table() -> str:
                      f"| {duration(times.get('smoke_seconds'))} "
                      f"| {times.get('measured_at', results['measured_at'])}, "
                      f"{times.get('cpu', machine['cpu'])} |")
+    lines += ["", budget_goal_line(results["chapters"])]
     lines += ["", f"Measured by `benchmarks/profile_times.py` (file last written {results['measured_at']}) on "
               f"{machine['cores']} cores, Python {machine['python']}, "
               f"TensorFlow {machine['tensorflow']}, Keras {machine['keras']}; each chapter in a "
