@@ -489,3 +489,16 @@ def test_the_averaged_wgan_gp_run_measures_the_moving_average(monkeypatch):
     assert own["fid"] == own["fid_history"][-1]
     assert instant["fid"] == pytest.approx(own["fid"], rel=1e-3)
     assert slow["fid"] != pytest.approx(own["fid"], rel=0.01)  # near its first weights after 4 steps
+
+
+@pytest.mark.parametrize("total, outcome, verdict", [(900.0, "passed", "**met**"), (901.0, "passed", "**not met**"),
+                                                     (300.0, "failed", "**not met**")])
+def test_the_clean_clone_goal_needs_a_pass_within_fifteen_minutes(monkeypatch, total, outcome, verdict):
+    import clean_clone
+    import tables
+
+    stored = {"command": "make test", "steps": {"set-up": 60.0, "total": total}, "cores": 2,
+              "outcome": outcome, "measured_at": "now"}
+    monkeypatch.setattr(tables, "load_results", lambda name: stored)
+    table = clean_clone.clean_clone_table()
+    assert table.endswith(f"passes within 15 minutes from a clean clone: {verdict} in this run.")
