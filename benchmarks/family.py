@@ -195,11 +195,11 @@ def objective_run(kind: str, seed: int, gamma: float = 0.5, ema_half_life: int |
     tracked = sign * callbacks.mean_since_each_measurement(history.history[name], batches.batches_per_epoch,
                                                            evaluate.history["step"])
     last = {key: values[-1] for key, values in evaluate.history.items()}
-    if average:  # the noise of Evaluate's measurements, gan.generate(n, seed=1)'s
-        samples = average[0].ema(gan.sample_noise(OBJECTIVE_SAMPLES, (1, -1)), training=False).numpy()
+    generator = average[0].ema if average else gan.generator
+    # The noise of Evaluate's measurements: gan.generate(n, seed=1)'s.
+    samples = generator(gan.sample_noise(OBJECTIVE_SAMPLES, (1, -1)), training=False).numpy()
+    if average:
         last = metrics.evaluate(samples, "mnist", value_range=gan.value_range)
-    else:
-        samples = gan.generate(OBJECTIVE_SAMPLES, seed=1)
     features, _ = metrics.load_evaluator("mnist").features_and_probabilities(samples)
     return {"seed": seed, "steps": int(gan.step.numpy()), "train_seconds": round(seconds, 1),
             "fid": last["fid"], "classifier_score": last["classifier_score"],

@@ -458,9 +458,11 @@ def test_the_wgan_goal_line_judges_every_seed_and_the_averaged_runs_apart():
 def test_the_results_prose_on_the_averaged_wgan_gp_matches_its_runs():
     import family
 
+    from ganbook import results
+
     prose = " ".join((ROOT / "benchmarks" / "README.md").read_text().split())
     assert "lowers FID below the goal on every seed but moves the classifier score little" in prose
-    runs = json.loads((ROOT / "ganbook" / "assets" / "results" / "family.json").read_text())["runs"]
+    runs = results.load("family")["runs"]
     averaged, plain = runs["wgan_gp_ema"]["runs"], runs["wgan_gp_10x_rate"]["runs"]
     assert [r["seed"] for r in averaged] == [r["seed"] for r in plain]
     assert all(r["fid"] <= family.WGAN_GOAL["fid"] for r in averaged)
