@@ -13,6 +13,10 @@ import json
 from functools import partial
 from pathlib import Path
 
+import ganbook  # noqa: F401  (before the libraries: it imports TensorFlow quietly)
+
+# isort: split
+
 import keras
 from IPython.core.inputtransformer2 import TransformerManager
 from keras import layers

@@ -8,6 +8,10 @@ import platform
 from datetime import datetime, timezone
 from pathlib import Path
 
+import ganbook  # noqa: F401  (before the libraries: it imports TensorFlow quietly)
+
+# isort: split
+
 import keras
 import tensorflow as tf
 

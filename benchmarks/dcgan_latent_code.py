@@ -22,6 +22,10 @@ import argparse
 import json
 import time
 
+import ganbook  # noqa: F401  (before the libraries: it imports TensorFlow quietly)
+
+# isort: split
+
 import keras
 import numpy as np
 import tables
@@ -29,7 +33,6 @@ from chapter_models import BOOK_DCGAN, chapter_budgets, make_book_dcgan
 from common import RESULTS_DIR, write_results
 from tables import per_seed
 
-import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, metrics
 
 CHAPTER = chapter_budgets("keras_dcgan")

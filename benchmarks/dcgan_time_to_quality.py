@@ -16,6 +16,10 @@ from __future__ import annotations
 import argparse
 import time
 
+import ganbook  # noqa: F401  (before the libraries: it imports TensorFlow quietly)
+
+# isort: split
+
 import keras
 import numpy as np
 import tables
@@ -24,7 +28,6 @@ from chapter_models import BOOK_DCGAN, chapter_budgets, make_book_dcgan
 from common import write_results
 from tables import duration
 
-import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import data, metrics, models, training
 
 SCORE_THRESHOLDS = (5.0, 7.0, 9.0)   # classifier score, higher is better

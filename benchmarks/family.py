@@ -195,9 +195,8 @@ def objective_run(kind: str, seed: int, gamma: float = 0.5, ema_half_life: int |
     tracked = sign * callbacks.mean_since_each_measurement(history.history[name], batches.batches_per_epoch,
                                                            evaluate.history["step"])
     last = {key: values[-1] for key, values in evaluate.history.items()}
-    generator = average[0].ema if average else gan.generator
-    # The noise of Evaluate's measurements: gan.generate(n, seed=1)'s.
-    samples = generator(gan.sample_noise(OBJECTIVE_SAMPLES, (1, -1)), training=False).numpy()
+    # Evaluate's noise (seed 1), from the moving average when there is one.
+    samples = gan.generate(OBJECTIVE_SAMPLES, seed=1, generator=average[0].ema if average else None)
     if average:
         last = metrics.evaluate(samples, "mnist", value_range=gan.value_range)
     features, _ = metrics.load_evaluator("mnist").features_and_probabilities(samples)

@@ -20,6 +20,10 @@ import argparse
 import json
 import time
 
+import ganbook  # noqa: F401  (before the libraries: it imports TensorFlow quietly)
+
+# isort: split
+
 import keras
 import numpy as np
 import tables
@@ -28,7 +32,6 @@ from chapter_models import BOOK_SSGAN, chapter_budgets, configured, make_book_ss
 from common import RESULTS_DIR, with_run, write_results
 from tables import duration, mean_sd, real_floor
 
-import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import callbacks, data, metrics, models, training
 
 CHAPTER = chapter_budgets("semi_supervised_gan")

@@ -56,7 +56,7 @@ def run(variant: str, seed: int, steps: int, samples: int, images: np.ndarray) -
     gan.fit(batches.dataset, epochs=-(-steps // batches.batches_per_epoch), verbose=0,
             callbacks=[batches, *extra, callbacks.StopOnNonFinite(), callbacks.StopAtStep(steps)])
     seconds = time.perf_counter() - start
-    generated = gan.generator(gan.sample_noise(samples, (seed, -1)), training=False).numpy()
+    generated = gan.generate(samples, seed=seed)
     return {"seed": seed, "steps": steps, **stacked.mode_counts(generated, evaluator_digits),
             "ms_per_step": round(1000 * seconds / steps, 1)}
 

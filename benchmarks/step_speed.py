@@ -14,6 +14,10 @@ from __future__ import annotations
 import argparse
 import time
 
+import ganbook  # noqa: F401  (before the libraries: it imports TensorFlow quietly)
+
+# isort: split
+
 import keras
 import numpy as np
 import tables
@@ -21,7 +25,6 @@ import tensorflow as tf
 from chapter_models import BOOK_DCGAN, make_book_dcgan
 from common import write_results
 
-import ganbook  # noqa: F401  (imports TensorFlow quietly and turns the remapper off)
 from ganbook import callbacks, data
 
 SETTINGS = {

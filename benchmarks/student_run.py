@@ -20,6 +20,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import ganbook  # noqa: F401  (before the libraries: it imports TensorFlow quietly)
+
+# isort: split
+
 import nbformat
 from profile_times import ROOT, run_notebook
 

@@ -281,8 +281,7 @@ def train_dcgan_recipe(recipe: Recipe, images, seed: int, steps: int, batch_size
     gan.fit(batches.dataset, epochs=-(-steps // batches.batches_per_epoch), verbose=0,
             callbacks=[batches, *callbacks, cbs.StopOnNonFinite(), cbs.StopAtStep(steps)])
     seconds = time.perf_counter() - start
-    generator = callbacks[-1].ema if recipe.ema else gan.generator
-    samples = generator(gan.sample_noise(n_eval, (seed, -1)), training=False).numpy()
+    samples = gan.generate(n_eval, seed=seed, generator=callbacks[-1].ema if recipe.ema else None)
     return {"tricks": list(recipe.tricks), "seed": seed, "steps": steps,
             **metrics.evaluate(samples, dataset, value_range=gan.value_range),
             "ms_per_step": round(1000 * seconds / steps, 1)}
@@ -297,7 +296,6 @@ def train_toy_recipe(recipe: Recipe, dist, seed: int, steps: int, batch_size: in
     gan, callbacks = recipe.build(seed, steps)
     start = time.perf_counter()
     training.train_on_toy(gan, dist, steps, batch_size=batch_size, seed=seed, extra_callbacks=callbacks)
-    generator = callbacks[-1].ema if recipe.ema else gan.generator
-    samples = generator(gan.sample_noise(n_samples, (seed, -1)), training=False).numpy()
+    samples = gan.generate(n_samples, seed=seed, generator=callbacks[-1].ema if recipe.ema else None)
     return {"tricks": list(recipe.tricks), "seed": seed, **toy.mode_metrics(samples, dist),
             "samples": samples, "seconds": round(time.perf_counter() - start, 1)}

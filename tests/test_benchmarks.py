@@ -394,6 +394,26 @@ def test_the_budget_goal_line_compares_each_goal_chapter_with_its_goal():
     assert line.endswith("wgan_began within 6.0 min: not measured.")
 
 
+def test_repeated_runs_show_the_fastest_as_the_time_with_their_count_and_the_slowest():
+    import profile_times
+
+    repeated = {"full_seconds": 330.0, "full_runs": [400.0, 330.0], "smoke_seconds": 30.0}
+    assert profile_times.shown_time(repeated, "full") == "5.5 min (fastest of 2; slowest 6.7 min)"
+    assert profile_times.shown_time(repeated, "smoke") == "30 s"
+    assert profile_times.shown_time({"full_seconds": 30.0, "full_runs": [30.0]}, "full") == "30 s"
+    line = profile_times.budget_goal_line({"wgan_began": repeated})
+    assert "wgan_began within 6.0 min: 5.5 min (fastest of 2; slowest 6.7 min), met." in line
+
+
+def test_profile_times_refuses_fewer_than_one_repeat(monkeypatch, capsys):
+    import profile_times
+
+    monkeypatch.setattr("sys.argv", ["profile_times.py", "--repeats", "0"])
+    with pytest.raises(SystemExit):
+        profile_times.main()
+    assert "--repeats must be at least 1, got 0" in capsys.readouterr().err
+
+
 def test_speedup_row_divides_times_and_bounds_thresholds_the_tutorial_missed():
     from dcgan_time_to_quality import _speedup_row
 

@@ -65,6 +65,16 @@ def test_generate_draws_the_requested_classes_and_rejects_bad_labels():
         unconditional.generate(2, labels=[0, 1])
 
 
+def test_generate_gives_another_generator_the_same_noise_and_labels():
+    gan = conditional_gan()
+    twin = keras.models.clone_model(gan.generator)
+    twin.set_weights([w + 0.5 for w in gan.generator.get_weights()])
+    labels = np.array([0, 1, 2, 2])
+    expected = twin([gan.sample_noise(4, (1, -1)), tf.constant(labels, tf.int32)], training=False).numpy()
+    np.testing.assert_allclose(gan.generate(4, seed=1, labels=labels, generator=twin), expected, rtol=1e-6)
+    assert not np.allclose(expected, gan.generate(4, seed=1, labels=labels))
+
+
 def test_a_step_conditions_both_networks_on_the_real_batchs_labels():
     gan = conditional_gan()
     images, labels = labelled_vectors(12)

@@ -85,6 +85,24 @@ def test_noise_is_reproducible_and_generate_is_seeded():
     assert z.shape == (1000, LATENT) and z.min() >= -1 and z.max() <= 1
 
 
+def test_generate_can_draw_from_another_generator_on_the_same_noise():
+    gan = tiny_gan()
+    twin = keras.models.clone_model(gan.generator)
+    twin.set_weights(gan.generator.get_weights())
+    np.testing.assert_array_equal(gan.generate(5, seed=2, generator=twin), gan.generate(5, seed=2))
+    twin.set_weights([2.0 * w for w in twin.get_weights()])  # another network, same noise
+    expected = twin(gan.sample_noise(5, (2, -1)), training=False).numpy()
+    np.testing.assert_allclose(gan.generate(5, seed=2, generator=twin), expected)
+    assert not np.allclose(expected, gan.generate(5, seed=2))
+    with pytest.raises(ValueError, match=r"generator has input_shape \(None, 3\) but the GAN's generator has "
+                                         r"\(None, 4\)"):
+        gan.generate(2, generator=models.make_mlp(LATENT - 1, 6, (8,)))
+    with pytest.raises(ValueError, match=r"generator has output_shape \(None, 5\)"):
+        gan.generate(2, generator=models.make_mlp(LATENT, 5, (8,)))
+    with pytest.raises(TypeError, match="generator must be a keras Model shaped like the GAN's, got function"):
+        gan.generate(2, generator=lambda z: z)
+
+
 def test_a_code_ends_each_noise_vector_in_one_scaled_one_hot():
     codes, scale = 4, 3.0
     gan = training.GAN(models.make_mlp(LATENT + codes, 6, (8,)), models.make_mlp(6, 1, (8,)),

@@ -17,11 +17,14 @@ import platform
 import time
 from datetime import datetime, timezone
 
+import ganbook  # noqa: F401  (before the libraries: it imports TensorFlow quietly)
+
+# isort: split
+
 import keras
 import numpy as np
 import tensorflow as tf
 
-import ganbook  # noqa: F401  (imports TensorFlow quietly)
 from ganbook import data, metrics
 
 # MNIST offline has only 8,000 training digits: small shifts and rotations help the

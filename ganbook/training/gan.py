@@ -245,16 +245,34 @@ class GAN(LatentSampling, keras.Model):
             "networks, gan.generator.save('generator.keras') and gan.discriminator.save(...), or its "
             "training state with gan.save_weights('gan.weights.h5') or callbacks.RunBackup")
 
-    def generate(self, n: int, seed: int = 0, category=None, labels=None, continuous=None) -> np.ndarray:
+    def generate(self, n: int, seed: int = 0, category=None, labels=None, continuous=None,
+                 generator: keras.Model | None = None) -> np.ndarray:
         """``n`` samples (inference mode) as a NumPy array, reproducible for the same seed;
         ``category`` and ``continuous`` fix the codes (see ``sample_noise``).  A conditional
         GAN draws the classes of ``labels`` (one integer, or one per sample), or classes
-        drawn uniformly with ``seed`` if none are given."""
+        drawn uniformly with ``seed`` if none are given.  ``generator``, a network shaped
+        like the GAN's (a moving average of its weights, ``callbacks.GeneratorEMA().ema``),
+        draws from the same noise and labels instead of the GAN's own generator."""
         check_positive_int("n (the number of samples)", n, (int, np.integer))
         if not is_integer(seed):
             raise ValueError(f"seed must be an integer, got {seed!r}")
+        generator = self._check_generator(generator)
         noise = self.sample_noise(n, (seed, -1), category=category, continuous=continuous)
-        return self._generate(noise, self._labels_to_draw(n, seed, labels), training=False).numpy()
+        return self._generate(noise, self._labels_to_draw(n, seed, labels), training=False,
+                              generator=generator).numpy()
+
+    def _check_generator(self, generator: keras.Model | None) -> keras.Model:
+        # The network to sample from: the GAN's own, or one with its inputs and outputs.
+        if generator is None:
+            return self.generator
+        if not isinstance(generator, keras.Model):
+            raise TypeError(f"generator must be a keras Model shaped like the GAN's, got {type(generator).__name__}")
+        for what in ("input_shape", "output_shape"):
+            theirs, ours = getattr(generator, what), getattr(self.generator, what)
+            if theirs != ours:
+                raise ValueError(f"generator has {what} {theirs} but the GAN's generator has {ours}: "
+                                 "pass a copy of the GAN's generator, such as a moving average of it")
+        return generator
 
     def _labels_to_draw(self, n: int, seed: int, labels):
         # The labels of n samples to generate, checked; None for an unconditional GAN.
@@ -269,10 +287,10 @@ class GAN(LatentSampling, keras.Model):
             raise ValueError(f"labels must be one integer or {n} of them, got shape {labels.shape}")
         return check_labels(np.broadcast_to(labels, (n,)), self.condition_classes)
 
-    def _generate(self, noise, labels, training: bool):
+    def _generate(self, noise, labels, training: bool, generator: keras.Model | None = None):
         # The generator's samples for noise, given the labels when it is conditional.
         inputs = noise if labels is None else [noise, tf.convert_to_tensor(labels, tf.int32)]
-        return self.generator(inputs, training=training)
+        return (generator or self.generator)(inputs, training=training)
 
     def _discriminate(self, images, labels, training: bool = True):
         # D's outputs on images, given their labels when it is conditional.
