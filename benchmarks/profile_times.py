@@ -89,6 +89,13 @@ def shown_time(times: dict, profile: str) -> str:
     return f"{duration(seconds)} (fastest of {len(runs)}; slowest {duration(max(runs))})"
 
 
+def measured_when(times: dict, default: str) -> str:
+    """When a chapter's `full` time was measured, and its `smoke` time when that was another run."""
+    full, smoke = (times.get(f"{profile}_measured_at", times.get("measured_at", default))
+                   for profile in ("full", "smoke"))
+    return full if smoke == full or "smoke_seconds" not in times else f"{full} (`smoke`: {smoke})"
+
+
 def budget_goal_line(chapters: dict) -> str:
     """The budget goals, and each goal chapter's `full` time (its fastest run) against its goal."""
     parts = []
@@ -111,7 +118,7 @@ def profile_times_table() -> str:
     for chapter, times in sorted(results["chapters"].items()):
         lines.append(f"| {chapter} | {shown_time(times, 'full')} "
                      f"| {shown_time(times, 'smoke')} "
-                     f"| {times.get('measured_at', results['measured_at'])}, "
+                     f"| {measured_when(times, results['measured_at'])}, "
                      f"{times.get('cpu', machine['cpu'])} |")
     lines += ["", budget_goal_line(results["chapters"])]
     lines += ["", f"Measured by `benchmarks/profile_times.py` (file last written {results['measured_at']}) on "
@@ -148,13 +155,15 @@ def main() -> None:
     machine = machine_description()
     for path in notebooks:
         entry = stored["chapters"].setdefault(path.stem, {})
+        started = utc_now()
         for profile in args.profiles:
             runs = []
             for _ in range(args.repeats):
                 runs.append(round(run_notebook(path.resolve(), profile, keep=args.keep), 1))
                 print(f"{path.stem:24s} {profile:5s} {runs[-1]:7.1f} s", flush=True)
             entry[f"{profile}_seconds"], entry[f"{profile}_runs"] = min(runs), runs
-        entry.update(measured_at=utc_now(), cpu=machine["cpu"])
+            entry[f"{profile}_measured_at"] = started
+        entry["cpu"] = machine["cpu"]
         # After every chapter: a run stopped halfway keeps the chapters it has timed.
         stored.update(machine=machine, measured_at=utc_now())
         RESULTS.parent.mkdir(parents=True, exist_ok=True)

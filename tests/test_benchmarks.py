@@ -383,6 +383,18 @@ def test_profile_times_name_each_chapters_own_date_and_cpu(monkeypatch):
     assert "semi_supervised_gan within 10.0 min: not measured" in table
 
 
+def test_a_row_dates_its_smoke_time_apart_when_another_run_measured_it():
+    import profile_times
+
+    same = {"full_seconds": 60.0, "smoke_seconds": 9.0, "full_measured_at": "A", "smoke_measured_at": "A"}
+    assert profile_times.measured_when(same, "file") == "A"
+    apart = {**same, "smoke_measured_at": "B"}
+    assert profile_times.measured_when(apart, "file") == "A (`smoke`: B)"
+    legacy = {"full_seconds": 60.0, "smoke_seconds": 9.0, "measured_at": "C", "smoke_measured_at": "D"}
+    assert profile_times.measured_when(legacy, "file") == "C (`smoke`: D)"
+    assert profile_times.measured_when({"full_seconds": 60.0}, "file") == "file"
+
+
 def test_the_budget_goal_line_compares_each_goal_chapter_with_its_goal():
     import profile_times
 

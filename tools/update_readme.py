@@ -104,7 +104,7 @@ def chapters_table() -> str:
         lines.append(f"| {shown} | [{chapter_title(chapter)}]({page}) | {what} | "
                      f"{duration(times.get(chapter, {}).get('full_seconds'))} | "
                      f"[![Open in Colab]({COLAB_BADGE})]({colab_url(chapter)}) |")
-    return "\n".join(lines + ["", "`full`: the chapter's run time in the `full` profile, measured by "
+    return "\n".join(lines + ["", "`full`: the chapter's fastest run in the `full` profile, timed by "
                               "`benchmarks/profile_times.py` (see [the results](benchmarks/README.md))."])
 
 
