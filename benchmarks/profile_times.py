@@ -168,7 +168,7 @@ def main() -> None:
         stored.update(machine=machine, measured_at=utc_now())
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(stored, indent=2, sort_keys=True) + "\n")
-        print(f"wrote {RESULTS.relative_to(ROOT)}", flush=True)
+        print(f"wrote {RESULTS}", flush=True)
 
 
 if __name__ == "__main__":

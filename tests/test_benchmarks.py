@@ -417,6 +417,36 @@ def test_repeated_runs_show_the_fastest_as_the_time_with_their_count_and_the_slo
     assert "wgan_began within 6.0 min: 5.5 min (fastest of 2; slowest 6.7 min), met." in line
 
 
+def test_profile_times_keeps_every_repeat_and_writes_after_each_chapter(monkeypatch, tmp_path):
+    import profile_times
+
+    results = tmp_path / "profile_times.json"
+    results.write_text(json.dumps({"chapters": {"b": {"smoke_seconds": 5.0, "measured_at": "then"}},
+                                   "measured_at": "then", "machine": {"cpu": "old"}}))
+    seconds = iter([30.0, 20.0, 25.0, 70.0, 60.0])
+    written = []
+
+    def run_notebook(path, profile, keep=None):
+        if path.stem == "b":  # the first chapter's times are on disk before the second runs
+            written.append(json.loads(results.read_text())["chapters"]["a"]["full_runs"])
+        return next(seconds)
+
+    monkeypatch.setattr(profile_times, "RESULTS", results)
+    monkeypatch.setattr(profile_times, "run_notebook", run_notebook)
+    monkeypatch.setattr(profile_times, "machine_description", lambda: {"cpu": "new"})
+    monkeypatch.setattr("sys.argv", ["profile_times.py", "a.ipynb", "b.ipynb", "--profiles", "full",
+                                     "--repeats", "3"])
+    with pytest.raises(StopIteration):  # the sixth run finds no time: b's third repeat
+        profile_times.main()
+    assert written == [[30.0, 20.0, 25.0]] * 3
+    monkeypatch.setattr("sys.argv", ["profile_times.py", "a.ipynb", "--profiles", "full"])
+    seconds = iter([40.0])
+    profile_times.main()
+    chapters = json.loads(results.read_text())["chapters"]
+    assert chapters["a"]["full_seconds"] == 40.0 and chapters["a"]["full_runs"] == [40.0]
+    assert chapters["b"] == {"smoke_seconds": 5.0, "measured_at": "then", "cpu": "old"}
+
+
 def test_profile_times_refuses_fewer_than_one_repeat(monkeypatch, capsys):
     import profile_times
 
