@@ -290,7 +290,7 @@ class GAN(LatentSampling, keras.Model):
     def _generate(self, noise, labels, training: bool, generator: keras.Model | None = None):
         # The generator's samples for noise, given the labels when it is conditional.
         inputs = noise if labels is None else [noise, tf.convert_to_tensor(labels, tf.int32)]
-        return (generator or self.generator)(inputs, training=training)
+        return (self.generator if generator is None else generator)(inputs, training=training)
 
     def _discriminate(self, images, labels, training: bool = True):
         # D's outputs on images, given their labels when it is conditional.
